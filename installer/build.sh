@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Build the PyInstaller one-folder app into dist/kiosk/.
+# --smoke: then run the frozen app's --version, `support versions` and `demo --headless`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+V=.venv/bin
+export KIOSK_ROOT=$root
+"$V/python" tools/compile_catalogues.py
+"$V/pyinstaller" --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller installer/kiosk.spec
+echo "build: dist/kiosk ($(du -sh dist/kiosk | cut -f1))"
+
+if [ "${1:-}" = "--smoke" ]; then
+    app=dist/kiosk/kiosk
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    "$app" --version
+    HOME=$work "$app" support versions
+    HOME=$work KIOSK_DATA_DIR=$work/data "$app" demo --headless --json > "$work/demo.json"
+    "$V/python" installer/check_demo_output.py "$work/demo.json"
+fi

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole quality gate, offscreen: lint, format, types, architecture, dead code, tests.
+# Tests start and stop every service they need (pcscd, the reference server) themselves.
+set -euo pipefail
+cd "$(dirname "$0")"
+V=.venv/bin
+[ -x "$V/python" ] || { echo "test: run ./setup.sh first" >&2; exit 1; }
+
+export QT_QPA_PLATFORM=offscreen
+export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci}
+unset KIOSK_DEMO KIOSK_CONFIG KIOSK_DATA_DIR
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "ruff check";  "$V/ruff" check kiosk central tests benchmarks tools setup.py
+step "ruff format"; "$V/ruff" format --check kiosk central tests benchmarks tools setup.py
+step "mypy --strict kiosk"; "$V/mypy"
+step "import contracts"; "$V/lint-imports"
+step "dead code";   "$V/vulture"
+step "catalogues";  "$V/python" tools/compile_catalogues.py
+
+step "pytest"
+"$V/python" -m pytest -p randomly --cov --cov-report= "$@"
+step "coverage of the security core (emrtd, domain): 100 % of branches required"
+"$V/python" -m coverage report --include='kiosk/emrtd/*,kiosk/domain/*' --fail-under=100 --skip-covered

@@ -1,0 +1,82 @@
+"""Shared test settings: Hypothesis profiles, the log-fail guard, isolation from the machine.
+
+* ``HYPOTHESIS_PROFILE=ci`` (set by ./test.sh) runs 2,000 examples per property with a per-example
+  deadline; the default ``dev`` profile runs 100 for quick local runs.
+* Every test fails if it logs a WARNING or worse that it did not declare with
+  ``logfail.allow(...)`` (qutebrowser's logfail idea): warnings are never noise.
+* No test reads the machine's settings or writes to the user's folders.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=timedelta(milliseconds=500),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=timedelta(milliseconds=500))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+class LogFail:
+    """Collects what a test declared it expects to be logged at WARNING or above."""
+
+    def __init__(self) -> None:
+        self.allowed: list[tuple[str, re.Pattern[str]]] = []
+
+    def allow(self, logger: str, pattern: str = ".*") -> None:
+        """Declare that ``logger`` may log a warning matching ``pattern`` in this test."""
+        self.allowed.append((logger, re.compile(pattern)))
+
+    def is_allowed(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return any(
+            record.name.startswith(name) and pattern.search(message)
+            for name, pattern in self.allowed
+        )
+
+
+@pytest.fixture(autouse=True)
+def logfail(caplog: pytest.LogCaptureFixture) -> Iterator[LogFail]:
+    """Fail the test on any undeclared WARNING, ERROR or CRITICAL log record."""
+    guard = LogFail()
+    caplog.set_level(logging.DEBUG)
+    yield guard
+    unexpected = [
+        f"{r.levelname} {r.name}: {r.getMessage()}"
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.WARNING and not guard.is_allowed(r)
+    ]
+    if unexpected:
+        pytest.fail("unexpected log records:\n" + "\n".join(unexpected), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point every per-user folder at a temporary one and clear kiosk variables."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    for name in ("KIOSK_DEMO", "KIOSK_CONFIG", "KIOSK_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The checkout's top folder."""
+    return Path(__file__).resolve().parent.parent
