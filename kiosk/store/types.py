@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, LargeBinary
+from sqlalchemy import DateTime, Enum, LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -55,3 +56,20 @@ class UUIDBytes(TypeDecorator[uuid.UUID]):
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> uuid.UUID | None:
         """Rebuild the UUID from its 16 bytes."""
         return None if value is None else uuid.UUID(bytes=bytes(value))
+
+
+def str_enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """A ``StrEnum`` column stored as its string values, with a CHECK constraint named ``name``.
+
+    Not a native database enum: adding a value is then a plain batch migration on every backend.
+    """
+    values = [member.value for member in enum_class]
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(value) for value in values),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
