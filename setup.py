@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
@@ -18,4 +18,18 @@ class BuildWithCatalogues(build_py):
         super().run()
 
 
-setup(cmdclass={"build_py": BuildWithCatalogues})
+# Every folder is listed (data folders as namespace packages), and the top-level resources/
+# folder ships inside the package as kiosk.resources.
+_SKIP = ["*.__pycache__", "*.__pycache__.*"]
+PACKAGES = [
+    *find_namespace_packages(include=["kiosk", "kiosk.*", "central", "central.*"], exclude=_SKIP),
+    "kiosk.resources",
+    *(f"kiosk.resources.{name}" for name in find_namespace_packages(where="resources", exclude=_SKIP)),
+]
+
+setup(
+    cmdclass={"build_py": BuildWithCatalogues},
+    packages=PACKAGES,
+    package_dir={"kiosk.resources": "resources"},
+    package_data={"": ["*.mo", "*.mako", "*.toml", "*.jpg", "*.png", "*.ttf", "*.md", "*.pem", "py.typed"]},
+)
