@@ -140,8 +140,10 @@ def test_separate_vocabularies() -> None:
 def test_open_application() -> None:
     application, fact = open_application(APP_ID, OFFICER, T0, demo=True)
     assert application.state is ApplicationState.DRAFT
-    assert application.demo and application.created_at == application.updated_at == T0
-    assert fact.from_state is None and fact.action is Action.CREATE
+    assert application.demo
+    assert application.created_at == application.updated_at == T0
+    assert fact.from_state is None
+    assert fact.action is Action.CREATE
 
 
 @pytest.mark.parametrize(
@@ -164,8 +166,10 @@ def test_whole_flow_keeps_who_did_what() -> None:
     app, fact = app.approve(SUPERVISOR, LATER)
     assert app.state is ApplicationState.APPROVED
     assert (app.captured_by, app.submitted_by, app.reviewed_by) == (OFFICER, OFFICER, SUPERVISOR)
-    assert app.email == "an@ví-dụ.vn" and app.phone == "0912345678"
-    assert not app.four_eyes_relaxed and not fact.four_eyes_relaxed
+    assert app.email == "an@ví-dụ.vn"
+    assert app.phone == "0912345678"
+    assert not app.four_eyes_relaxed
+    assert not fact.four_eyes_relaxed
 
 
 def test_capture_needs_the_chip() -> None:
@@ -187,8 +191,10 @@ def test_capture_after_override() -> None:
     app, fact = ready(ApplicationState.DRAFT, face=EXHAUSTED).override_face(
         SUPERVISOR, LATER, ReasonCode.APPEARANCE_CHANGED
     )
-    assert fact.reason_code is ReasonCode.APPEARANCE_CHANGED and fact.actor == SUPERVISOR
-    assert app.face.override is not None and app.face.override.reason == "appearance_changed"
+    assert fact.reason_code is ReasonCode.APPEARANCE_CHANGED
+    assert fact.actor == SUPERVISOR
+    assert app.face.override is not None
+    assert app.face.override.reason == "appearance_changed"
     assert app.capture(OFFICER, LATER).application.state is ApplicationState.CAPTURED
 
 
@@ -249,14 +255,16 @@ def test_four_eyes_relaxed_marks_the_application() -> None:
     app = ready(ApplicationState.SUBMITTED, captured_by=SUPERVISOR, submitted_by=SUPERVISOR)
     approved, fact = app.approve(SUPERVISOR, LATER, four_eyes_relaxed=True)
     assert approved.state is ApplicationState.APPROVED
-    assert approved.four_eyes_relaxed and fact.four_eyes_relaxed
+    assert approved.four_eyes_relaxed
+    assert fact.four_eyes_relaxed
 
 
 def test_relaxation_unused_leaves_no_mark() -> None:
     approved, fact = ready(ApplicationState.SUBMITTED).approve(
         SUPERVISOR, LATER, four_eyes_relaxed=True
     )
-    assert not approved.four_eyes_relaxed and not fact.four_eyes_relaxed
+    assert not approved.four_eyes_relaxed
+    assert not fact.four_eyes_relaxed
 
 
 def test_reject_keeps_the_reason() -> None:
@@ -288,12 +296,14 @@ def test_return_needs_a_note_and_reopen_keeps_the_capture() -> None:
     assert fact.reason_code is ReasonCode.CONTACT_INCORRECT
     draft = returned.reopen(OFFICER, LATER).application
     assert draft.state is ApplicationState.DRAFT
-    assert draft.citizen == submitted.citizen and draft.face == submitted.face
+    assert draft.citizen == submitted.citizen
+    assert draft.face == submitted.face
 
 
 def test_cancel_with_note() -> None:
     app, fact = ready(ApplicationState.RETURNED).cancel(
         OFFICER, LATER, ReasonCode.OTHER, "Công dân đi về"
     )
-    assert app.state is ApplicationState.CANCELLED and fact.reason_code is ReasonCode.OTHER
+    assert app.state is ApplicationState.CANCELLED
+    assert fact.reason_code is ReasonCode.OTHER
     assert app.reason_note == "Công dân đi về"

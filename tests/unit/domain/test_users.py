@@ -103,7 +103,7 @@ def test_unit_and_station() -> None:
     ("province", "commune", "name", "field"),
     [
         ("1", "00004", "X", "province_code"),
-        ("٠١", "00004", "X", "province_code"),
+        ("\u0660\u0661", "00004", "X", "province_code"),
         ("01", "0004", "X", "commune_code"),
         ("01", "00004", "", "unit_name"),
     ],
