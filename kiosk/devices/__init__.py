@@ -1,0 +1,1 @@
+"""Hardware behind ports: card readers, cameras, document scanners, and their simulations."""
