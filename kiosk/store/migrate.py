@@ -29,18 +29,18 @@ from kiosk.store.errors import BackupFailedError, DatabaseUnavailableError, Data
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration pointing at the packaged migrations."""
+def alembic_config(connection: Connection | None = None, migrations: Path = MIGRATIONS) -> Config:
+    """An Alembic configuration pointing at ``migrations`` (by default the packaged ones)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["connection"] = connection
     return config
 
 
-def head_revisions() -> tuple[str, ...]:
-    """The head revision(s) of the packaged migrations (exactly one, as a test asserts)."""
-    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+def head_revisions(migrations: Path = MIGRATIONS) -> tuple[str, ...]:
+    """The head revision(s) of the migrations (exactly one, as a test asserts)."""
+    return tuple(ScriptDirectory.from_config(alembic_config(None, migrations)).get_heads())
 
 
 def current_revisions(engine: Engine) -> tuple[str, ...]:
@@ -49,9 +49,9 @@ def current_revisions(engine: Engine) -> tuple[str, ...]:
         return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
-def is_at_head(engine: Engine) -> bool:
-    """Whether the database's schema is the packaged head (no migration pending)."""
-    return set(current_revisions(engine)) == set(head_revisions())
+def is_at_head(engine: Engine, migrations: Path = MIGRATIONS) -> bool:
+    """Whether the database's schema is the head of ``migrations`` (no migration pending)."""
+    return set(current_revisions(engine)) == set(head_revisions(migrations))
 
 
 def schema_drift(engine: Engine) -> list[Any]:
@@ -61,17 +61,20 @@ def schema_drift(engine: Engine) -> list[Any]:
         return list(compare_metadata(context, Base.metadata))
 
 
-def upgrade_to_head(engine: Engine, backup_dir: Path, backup_key: bytes | None) -> Path | None:
+def upgrade_to_head(
+    engine: Engine, backup_dir: Path, backup_key: bytes | None, migrations: Path = MIGRATIONS
+) -> Path | None:
     """Bring the schema to head, first taking a backup when a migration is pending.
 
     A database never migrated has nothing to lose and gets no backup (nor needs a key).
-    Returns the backup file, if one was taken.
+    Returns the backup file, if one was taken. ``migrations`` is for the upgrade tests, which
+    add a future revision to a copy of the packaged ones.
 
     Raises:
         BackupFailedError: a backup was needed and could not be taken; nothing was migrated.
         DataIntegrityError: the upgrade left a foreign-key violation.
     """
-    if is_at_head(engine):
+    if is_at_head(engine, migrations):
         return None
     taken = None
     if current_revisions(engine):
@@ -79,7 +82,7 @@ def upgrade_to_head(engine: Engine, backup_dir: Path, backup_key: bytes | None) 
             raise BackupFailedError("a backup key is needed before upgrading", reason="no_key")
         taken = backup_database(engine, backup_dir, backup_key)
     with engine.connect() as connection, _foreign_keys_off(connection):
-        command.upgrade(alembic_config(connection), "head")
+        command.upgrade(alembic_config(connection, migrations), "head")
     return taken
 
 
