@@ -60,7 +60,7 @@ def test_repr_hides_the_data_field() -> None:
 )
 def test_invalid_fields_are_programming_errors(kwargs: dict[str, object]) -> None:
     fields: dict[str, object] = {"cla": 0, "ins": 0xB0, "p1": 0, "p2": 0} | kwargs
-    with pytest.raises(ValueError, match="must be|longer"):
+    with pytest.raises(ValueError, match=r"must be|longer"):
         CommandAPDU(**fields)  # type: ignore[arg-type]
 
 

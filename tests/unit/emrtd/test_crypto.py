@@ -54,7 +54,7 @@ def test_kdf_icao_app_d2_k_enc_and_k_mac() -> None:
 
 
 def test_parity_adjustment_icao_app_d2() -> None:
-    raw = hashlib.sha1(D2_K_SEED + b"\x00\x00\x00\x01").digest()[:16]
+    raw = hashlib.sha1(D2_K_SEED + b"\x00\x00\x00\x01", usedforsecurity=False).digest()[:16]
     assert raw.hex().upper().startswith("AB94FCEDF2664EDF")
     assert adjust_parity(raw) == D2_K_ENC
     assert all(bin(b).count("1") % 2 == 1 for b in adjust_parity(bytes(range(256))))
@@ -83,7 +83,7 @@ def test_kdf_aes256_uses_sha256() -> None:
 
 def test_kdf_facts_5_5_synthetic_cccd() -> None:
     info = "090001234590010113001019"
-    seed = hashlib.sha1(info.encode()).digest()[:16]
+    seed = hashlib.sha1(info.encode(), usedforsecurity=False).digest()[:16]
     assert seed == H("ADE2AA844518B1D2E4221D8423EE3B72")
     assert derive_key(seed, ENC_COUNTER, KeyType.TDES) == H("B63DDF672946E9B304B3A7EF159BA894")
     assert derive_key(seed, MAC_COUNTER, KeyType.TDES) == H("4016D5FB2CEC2CAE3715C46415018CCD")
