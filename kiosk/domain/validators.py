@@ -106,14 +106,15 @@ def validate_email(value: str, field: str = "email") -> str:
     local, at, domain = address.rpartition("@")
     if not at or len(address) > 254 or len(local) > 64 or not _LOCAL_PART.fullmatch(local):
         raise ValidationFailed(field, "email_format")
-    domain = domain.lower()
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
+        # Both ways: a typed "xn--" label must also be valid punycode.
+        ascii_domain = domain.lower().encode("idna").decode("ascii")
+        unicode_domain = ascii_domain.encode("ascii").decode("idna")
     except UnicodeError as err:
         raise ValidationFailed(field, "email_domain") from err
     if not _is_host_name(ascii_domain):
         raise ValidationFailed(field, "email_domain")
-    return f"{local}@{ascii_domain.encode('ascii').decode('idna')}"
+    return f"{local}@{unicode_domain}"
 
 
 def _is_host_name(ascii_domain: str) -> bool:

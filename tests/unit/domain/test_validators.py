@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.domain.errors import ErrorCode
 from kiosk.domain.validators import (
@@ -159,6 +163,8 @@ def test_email_ok(typed: str, stored: str) -> None:
         ("a@" + ("víđ" + "a" * 50 + ".") * 4 + "vn", "email_domain"),  # 254 in punycode
         ("a@[127.0.0.1]", "email_domain"),
         ("a@a@example.vn", "email_format"),
+        ("a@xn--zzzz.vn", "email_domain"),  # not valid punycode
+        ("a@xn--a.vn", "email_domain"),
     ],
 )
 def test_email_refused(typed: str, rule: str) -> None:
@@ -277,3 +283,31 @@ def test_ddmmyyyy() -> None:
     with pytest.raises(ValidationFailed, match="date_invalid"):
         parse_ddmmyyyy("29022023")
     assert make_date(2024, 1, 31) == date(2024, 1, 31)
+
+
+VALIDATORS: list[Callable[[str], object]] = [
+    validate_id_number,
+    normalise_phone,
+    validate_email,
+    parse_bhyt_code,
+    validate_gplx_number,
+    parse_ddmmyyyy,
+    lambda text: parse_date(text, today=TODAY),
+    lambda text: parse_date(text, today=TODAY, future=True),
+]
+
+TYPED = st.one_of(
+    st.text(max_size=80),
+    st.from_regex(r"[a-z.+-]{1,10}@(xn--)?[a-z0-9-]{0,12}(\.[a-z0-9-]{1,5}){0,3}", fullmatch=True),
+    st.from_regex(r"\+?(84)?0?[0-9 .]{7,12}", fullmatch=True),
+    st.from_regex(r"[0-9/-]{6,10}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("validator", VALIDATORS)
+@given(text=TYPED)
+def test_any_input_gives_a_value_or_a_validation_failure(
+    validator: Callable[[str], object], text: str
+) -> None:
+    with contextlib.suppress(ValidationFailed):
+        validator(text)
