@@ -63,14 +63,26 @@ class PathSettings:
 
 @dataclass(frozen=True, slots=True)
 class SecuritySettings:
-    """Key custody, lock-out and session rules."""
+    """Key custody, lock-out and session rules.
 
-    master_key_file: str = ""
+    ``key_dir`` holds the master key (a folder only the kiosk account can open; empty means
+    ``keys`` in the data folder); ``recovery_public_key`` is the province's PEM public key, to
+    which a recovery copy of the master key is wrapped at first run (required outside demo).
+    """
+
+    key_dir: str = ""
     recovery_public_key: str = ""
     idle_lock_minutes: int = 5
     lockout_attempts: int = 5
     lockout_minutes: int = 15
     four_eyes_relaxed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    """Where the records live: empty means the SQLite file ``kiosk.db`` in the data folder."""
+
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +136,7 @@ class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     paths: PathSettings = field(default_factory=PathSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     face: FaceSettings = field(default_factory=FaceSettings)
@@ -144,6 +157,16 @@ class Settings:
     def log_dir(self) -> Path:
         """The log folder: configured, or ``logs`` inside the data folder."""
         return Path(self.paths.log_dir) if self.paths.log_dir else self.data_dir / "logs"
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL of the records."""
+        return self.database.url or f"sqlite:///{self.data_dir / 'kiosk.db'}"
+
+    @property
+    def key_dir(self) -> Path:
+        """The folder of the master key."""
+        return Path(self.security.key_dir) if self.security.key_dir else self.data_dir / "keys"
 
     @property
     def backup_dir(self) -> Path:
@@ -248,6 +271,7 @@ def _scalar(hint: Any, value: Any, key: str) -> Any:
 
 __all__ = [
     "ConfigError",
+    "DatabaseSettings",
     "DeviceSettings",
     "FaceSettings",
     "PathSettings",

@@ -1,0 +1,55 @@
+"""Looking at applications: lists for queues and reports, and the audited view of one record.
+
+Opening a citizen's record is itself audited (who looked, when, at which application), like a
+transition: personal data is read only with a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from kiosk.domain.application import Application, ApplicationState
+from kiosk.domain.ids import ApplicationId
+from kiosk.domain.users import Permission, User, require
+from kiosk.services.context import ServiceContext
+
+
+class RecordService:
+    """Read access to applications."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def page(
+        self,
+        actor: User,
+        states: Collection[ApplicationState] | None = None,
+        before: datetime | None = None,
+        limit: int = 50,
+    ) -> list[Application]:
+        """A page of applications, most recently changed first (keyset paging on ``before``)."""
+        require(
+            actor, Permission.CAPTURE if not actor.can(Permission.REVIEW) else Permission.REVIEW
+        )
+        with self._context.read() as uow:
+            return uow.applications.page(states, before, limit)
+
+    def show(self, actor: User, application_id: ApplicationId) -> Application:
+        """One application with its personal data; the view is audited."""
+        require(
+            actor, Permission.CAPTURE if not actor.can(Permission.REVIEW) else Permission.REVIEW
+        )
+        now = self._context.clock.now()
+        with self._context.write() as uow:
+            application = uow.applications.get(application_id)
+            uow.audit.record_event(now, str(actor.id), "view", str(application_id), {})
+            uow.commit()
+        return application
+
+
+def _require_reader(actor: User) -> None:
+    # Officers read what they capture, supervisors what they review; administrators, who run
+    # the machine, do not read citizens' records.
+    if not actor.can(Permission.REVIEW):
+        require(actor, Permission.CAPTURE)
