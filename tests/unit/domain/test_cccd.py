@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.cccd import (
@@ -140,6 +140,7 @@ def test_the_field_cap_is_inclusive() -> None:
     assert len(qr.raw_fields) == 32
 
 
+@settings(deadline=None, max_examples=200)
 @given(st.text(max_size=4000))
 def test_any_text_gives_a_value_or_a_domain_error(text: str) -> None:
     with contextlib.suppress(DomainError):
@@ -155,6 +156,7 @@ FIELD = st.one_of(
 )  # fmt: skip
 
 
+@settings(deadline=None, max_examples=200)
 @given(st.lists(FIELD, min_size=1, max_size=40))
 def test_near_valid_payloads_give_a_value_or_a_domain_error(fields: list[str]) -> None:
     try:
@@ -268,6 +270,7 @@ def test_expiry_candidates_with_the_issue_date() -> None:
     assert expiry_candidates(date(1960, 1, 1), date(2021, 1, 1)) == ()
 
 
+@settings(deadline=None, max_examples=200)
 @given(st.dates(max_value=date(9000, 1, 1)), st.integers(min_value=0, max_value=80 * 366))
 def test_expiry_is_a_renewal_birthday_after_issue(born: date, days: int) -> None:
     issued = date.fromordinal(born.toordinal() + days)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.errors import ErrorCode
@@ -305,6 +305,7 @@ TYPED = st.one_of(
 
 
 @pytest.mark.parametrize("validator", VALIDATORS)
+@settings(deadline=None, max_examples=50)
 @given(text=TYPED)
 def test_any_input_gives_a_value_or_a_validation_failure(
     validator: Callable[[str], object], text: str
