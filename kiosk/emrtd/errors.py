@@ -123,3 +123,16 @@ class VerificationFailed(EmrtdError):
         self.check = check
         self.reason = reason
         super().__init__(f"{check}: {reason}")
+
+
+class PartialRead(ReadInterrupted):
+    """A ``ReadInterrupted`` that keeps the bytes already read, so a later session can resume.
+
+    Attributes:
+        partial: the bytes read before the interruption (``offset`` is their length). They are
+            personal data and never part of ``str()``.
+    """
+
+    def __init__(self, file: str, partial: bytes, reason: str) -> None:
+        super().__init__(file, len(partial), reason)
+        self.partial = partial
