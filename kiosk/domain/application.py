@@ -229,12 +229,14 @@ class Application:
         """Hand the application to review, after the citizen confirmed it on the citizen view.
 
         Raises:
-            ValidationFailed: no phone number yet.
+            ValidationFailed: no phone number or no chip verdict yet.
             DomainError: ``CHIP_NOT_GENUINE``: a chip judged a clone or forgery never goes on.
         """
         if self.phone is None:
             raise ValidationFailed("phone", "required")
-        if self.chip_verdict is ChipVerdict.NOT_GENUINE:
+        if self.chip_verdict is None:
+            raise ValidationFailed("citizen", "required")
+        if not self.chip_verdict.allows_submission:
             raise DomainError(ErrorCode.CHIP_NOT_GENUINE, "submission refused")
         return self._move(_A.SUBMIT, officer, at, submitted_by=officer)
 

@@ -228,6 +228,17 @@ def test_submit_needs_a_phone() -> None:
     assert caught.value.field == "phone"
 
 
+def test_submit_needs_the_chip_verdict() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        ready(ApplicationState.CAPTURED, chip_verdict=None).submit(OFFICER, LATER)
+    assert caught.value.field == "citizen"
+
+
+def test_an_unverifiable_chip_may_be_submitted() -> None:
+    app = ready(ApplicationState.CAPTURED, chip_verdict=ChipVerdict.UNVERIFIABLE)
+    assert app.submit(OFFICER, LATER).application.chip_verdict is ChipVerdict.UNVERIFIABLE
+
+
 def test_a_cloned_chip_is_never_submitted() -> None:
     app = ready(ApplicationState.CAPTURED, chip_verdict=ChipVerdict.NOT_GENUINE)
     with pytest.raises(DomainError) as caught:
