@@ -42,7 +42,7 @@ from kiosk.emrtd.sm import (
     wrap_command,
     wrap_response,
 )
-from kiosk.emrtd.sw import check, describe
+from kiosk.emrtd.sw import check, describe, error_for
 from kiosk.emrtd.transport import (
     TRAFFIC,
     APDULog,
@@ -54,6 +54,7 @@ from kiosk.emrtd.transport import (
     Transport,
     dump_trace,
     load_trace,
+    raise_if_cancelled,
 )
 
 __all__ = [
@@ -103,8 +104,10 @@ __all__ = [
     "derive_key",
     "describe",
     "dump_trace",
+    "error_for",
     "load_trace",
     "parse_td1",
+    "raise_if_cancelled",
     "read_binary",
     "read_file",
     "run_bac",

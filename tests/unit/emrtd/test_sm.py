@@ -258,3 +258,12 @@ def test_any_response_data_gives_a_response_or_an_sm_error(data: bytes) -> None:
         unwrap_response(D3_KEYS, D3_SSC, ResponseAPDU(data, 0x90, 0x00))
     except SecureMessagingError:
         return
+
+
+@PROPERTY
+@given(st.binary(max_size=300), st.integers(0, 255))
+def test_any_protected_command_gives_a_command_or_an_sm_error(data: bytes, ins: int) -> None:
+    try:
+        unwrap_command(D3_KEYS, D3_SSC, CommandAPDU(0x0C, ins, 0, 0, data))
+    except SecureMessagingError:
+        return
