@@ -24,6 +24,36 @@ class Sex(StrEnum):
     FEMALE = "F"
 
 
+class IdNumberWarning(StrEnum):
+    """A disagreement between an ID number's structure and the holder's data (not an error)."""
+
+    BIRTH_YEAR_MISMATCH = "birth_year_mismatch"
+    SEX_MISMATCH = "sex_mismatch"
+
+
+def id_number_warnings(
+    id_number: str, date_of_birth: date, sex: Sex
+) -> tuple[IdNumberWarning, ...]:
+    """Cross-check the ``PPP G YY NNNNNN`` structure against the birth date and sex.
+
+    G encodes century and sex (even male, odd female; year = 1900 + 100 * (G // 2) + YY). A
+    mismatch is worth showing the officer, but numbers issued since Circular 59/2021 expired
+    need not follow it, so it is never a rejection (facts 3.5).
+    """
+    number = validate_id_number(id_number)
+    gender_century = int(number[3])
+    year = 1900 + 100 * (gender_century // 2) + int(number[4:6])
+    warnings: list[IdNumberWarning] = []
+    if year != date_of_birth.year:
+        warnings.append(IdNumberWarning.BIRTH_YEAR_MISMATCH)
+    if (gender_century % 2 == 1) != (sex is Sex.FEMALE):
+        warnings.append(IdNumberWarning.SEX_MISMATCH)
+    return tuple(warnings)
+
+
+_SEXES = frozenset(sex.value for sex in Sex)
+
+
 @dataclass(frozen=True, slots=True)
 class Citizen:
     """The identity values of one card holder.
@@ -54,9 +84,12 @@ class Citizen:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id_number", validate_id_number(self.id_number))
+        if self.sex not in _SEXES:
+            raise ValidationFailed("sex", "sex_value")
+        object.__setattr__(self, "sex", Sex(self.sex))  # a stored "F" becomes the enum
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, str):
+            if type(value) is str:  # texts only: Sex is a str too and must stay an enum
                 text = _clean(value, item.name)
                 # An optional field left blank is absent, not an empty string.
                 object.__setattr__(
@@ -65,6 +98,11 @@ class Citizen:
         if not self.full_name:
             raise ValidationFailed("full_name", "required")
         self._check_dates()
+
+    @property
+    def structure_warnings(self) -> tuple[IdNumberWarning, ...]:
+        """Where the ID number's structure disagrees with this card's birth date or sex."""
+        return id_number_warnings(self.id_number, self.date_of_birth, self.sex)
 
     def _check_dates(self) -> None:
         if self.lifetime and self.date_of_expiry is not None:

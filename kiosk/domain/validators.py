@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from kiosk.domain.errors import DomainError, ErrorCode
 
@@ -31,39 +30,13 @@ def validate_id_number(value: str, field: str = "id_number") -> str:
     """The 12-digit personal identification number (số định danh cá nhân), trimmed.
 
     Only the length and digits are rules: the law guarantees nothing more (facts 3.5), so the
-    province/century/sex structure is checked by ``id_number_warnings`` and never rejects.
+    province/century/sex structure is checked by ``citizen.id_number_warnings`` and never
+    rejects.
     """
     number = value.strip()
     if not _ID_NUMBER.fullmatch(number):
         raise ValidationFailed(field, "id_number_format")
     return number
-
-
-class IdNumberWarning(StrEnum):
-    """A disagreement between an ID number's structure and the holder's data (not an error)."""
-
-    BIRTH_YEAR_MISMATCH = "birth_year_mismatch"
-    SEX_MISMATCH = "sex_mismatch"
-
-
-def id_number_warnings(
-    id_number: str, date_of_birth: date, is_female: bool
-) -> tuple[IdNumberWarning, ...]:
-    """Cross-check the ``PPP G YY NNNNNN`` structure against the birth date and sex.
-
-    G encodes century and sex (even male, odd female; year = 1900 + 100 * (G // 2) + YY). A
-    mismatch is worth showing the officer, but numbers issued since Circular 59/2021 expired
-    need not follow it, so it is never a rejection (facts 3.5).
-    """
-    number = validate_id_number(id_number)
-    gender_century = int(number[3])
-    year = 1900 + 100 * (gender_century // 2) + int(number[4:6])
-    warnings: list[IdNumberWarning] = []
-    if year != date_of_birth.year:
-        warnings.append(IdNumberWarning.BIRTH_YEAR_MISMATCH)
-    if (gender_century % 2 == 1) != is_female:
-        warnings.append(IdNumberWarning.SEX_MISMATCH)
-    return tuple(warnings)
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.citizen import Citizen, Sex
+from kiosk.domain.citizen import Citizen, IdNumberWarning, Sex, id_number_warnings
 from kiosk.domain.validators import ValidationFailed
+
+W = IdNumberWarning
 
 
 def make(**changes: object) -> Citizen:
@@ -38,6 +40,11 @@ def test_texts_are_normalised_and_blanks_absent() -> None:
     assert citizen.nationality == "Việt Nam"
 
 
+def test_sex_stays_an_enum() -> None:
+    assert make(sex=Sex.FEMALE).sex is Sex.FEMALE
+    assert make(sex="F").sex is Sex.FEMALE
+
+
 def test_frozen() -> None:
     with pytest.raises(FrozenInstanceError):
         make().full_name = "X"  # type: ignore[misc]
@@ -57,6 +64,8 @@ def test_lifetime_and_dates() -> None:
     [
         ({"id_number": "12345"}, "id_number", "id_number_format"),
         ({"full_name": " "}, "full_name", "required"),
+        ({"sex": "X"}, "sex", "sex_value"),
+        ({"sex": "Nữ"}, "sex", "sex_value"),
         ({"full_name": "A" * 501}, "full_name", "text_invalid"),
         ({"religion": "Không\x07"}, "religion", "text_invalid"),
         (
@@ -76,3 +85,23 @@ def test_refused(changes: dict[str, object], field: str, rule: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         make(**changes)
     assert caught.value.params == {"field": field, "rule": rule}
+
+
+@pytest.mark.parametrize(
+    ("number", "born", "sex", "warnings"),
+    [
+        ("001090001234", date(1990, 1, 1), Sex.MALE, ()),
+        ("001190001234", date(1990, 1, 1), Sex.FEMALE, ()),
+        ("079205000001", date(2005, 3, 1), Sex.MALE, ()),
+        ("079305000001", date(2005, 3, 1), Sex.FEMALE, ()),
+        ("001090001234", date(1991, 1, 1), Sex.MALE, (W.BIRTH_YEAR_MISMATCH,)),
+        ("001090001234", date(1990, 1, 1), Sex.FEMALE, (W.SEX_MISMATCH,)),
+        ("001290001234", date(1990, 1, 1), Sex.MALE, (W.BIRTH_YEAR_MISMATCH,)),  # 2090
+        ("001390001234", date(1990, 1, 1), Sex.MALE, (W.BIRTH_YEAR_MISMATCH, W.SEX_MISMATCH)),
+    ],
+)
+def test_id_number_structure_only_warns(
+    number: str, born: date, sex: Sex, warnings: tuple[IdNumberWarning, ...]
+) -> None:
+    assert id_number_warnings(number, born, sex) == warnings
+    assert make(id_number=number, date_of_birth=born, sex=sex).structure_warnings == warnings

@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from kiosk.domain.errors import ErrorCode
 from kiosk.domain.validators import (
     BhytCode,
-    IdNumberWarning,
     ValidationFailed,
-    id_number_warnings,
     make_date,
     normalise_phone,
     parse_bhyt_code,
@@ -28,7 +26,6 @@ TODAY = date(2026, 11, 27)
 # Digits that str.isdigit() accepts but the rules must not.
 FULLWIDTH = "001090001234".translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
 ARABIC_DATE = "01/07/2024".translate({ord(d): ord(d) - 48 + 0x660 for d in "0123456789"})
-W = IdNumberWarning
 
 
 def test_validation_failed_carries_safe_params() -> None:
@@ -58,25 +55,6 @@ def test_id_number_refused(value: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         validate_id_number(value, field="qr.id")
     assert caught.value.params == {"field": "qr.id", "rule": "id_number_format"}
-
-
-@pytest.mark.parametrize(
-    ("number", "born", "female", "warnings"),
-    [
-        ("001090001234", date(1990, 1, 1), False, ()),
-        ("001190001234", date(1990, 1, 1), True, ()),
-        ("079205000001", date(2005, 3, 1), False, ()),
-        ("079305000001", date(2005, 3, 1), True, ()),
-        ("001090001234", date(1991, 1, 1), False, (W.BIRTH_YEAR_MISMATCH,)),
-        ("001090001234", date(1990, 1, 1), True, (W.SEX_MISMATCH,)),
-        ("001290001234", date(1990, 1, 1), False, (W.BIRTH_YEAR_MISMATCH,)),  # 2090
-        ("001390001234", date(1990, 1, 1), False, (W.BIRTH_YEAR_MISMATCH, W.SEX_MISMATCH)),
-    ],
-)
-def test_id_number_structure_only_warns(
-    number: str, born: date, female: bool, warnings: tuple[IdNumberWarning, ...]
-) -> None:
-    assert id_number_warnings(number, born, female) == warnings
 
 
 @pytest.mark.parametrize(
