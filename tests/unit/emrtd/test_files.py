@@ -308,12 +308,14 @@ class SMChip:
         return wrap_response(self.keys, self._step(), answer, odd_ins=bool(plain.ins & 1))
 
 
+@pytest.mark.parametrize("extended", [False, True])
 @pytest.mark.parametrize("key_type", [KeyType.TDES, KeyType.AES128])
-def test_read_a_large_file_under_secure_messaging(key_type: KeyType) -> None:
+def test_read_a_large_file_under_secure_messaging(key_type: KeyType, extended: bool) -> None:
     keys = SessionKeys(bytes(range(16)), bytes(range(16, 32)), key_type)
     ssc = bytes(key_type.block_size)
-    chip = _chip()
+    chip = FakeChip({0x0102: PORTRAIT}, extended=extended)
     channel = SecureChannel(SMChip(chip, keys, ssc), keys, ssc)
-    assert read_file(channel, DG2) == PORTRAIT
+    assert read_file(channel, DG2, settings=ReadSettings(extended_length=extended)) == PORTRAIT
     assert any(c.ins == 0xB1 for c in chip.commands)
+    assert all(c.extended == extended for c in chip.commands[2:])
     assert channel.is_open
