@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.ids import UserId
@@ -68,11 +69,10 @@ _ADMIN = frozenset(
     }
 )
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OFFICER: _OFFICER,
-    Role.SUPERVISOR: frozenset(_SUPERVISOR),
-    Role.ADMIN: _ADMIN,
-}
+ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyType(
+    {Role.OFFICER: _OFFICER, Role.SUPERVISOR: _SUPERVISOR, Role.ADMIN: _ADMIN}
+)
+"""Who may do what; read-only, so no code path can grant a permission at run time."""
 
 _SERVICE_NUMBER = re.compile(r"[0-9A-Z-]{3,20}")
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
