@@ -99,10 +99,11 @@ class SimulatedReader:
     def _transmit(self, insertion: int, command: CommandAPDU) -> ResponseAPDU:
         """Send ``command`` to the card of ``insertion``; a card that leaves is removed."""
         with self._changed:
+            chip = self._chip_of(insertion)
             try:
-                return self._chip_of(insertion).transmit(command)
+                return chip.transmit(command)
             except CardRemoved:
-                self.remove()
+                self.remove()  # the chip left by itself (removed-mid-read)
                 raise
 
     def _wait_while_present(self, insertion: int, cancel: threading.Event) -> None:
