@@ -94,7 +94,7 @@ def _document_signer(sod: SODFile) -> tuple[x509.Certificate | None, list[Findin
     try:
         dsc = x509.load_der_x509_certificate(sod.document_signer)
         _ = dsc.extensions  # parsed lazily: malformed extensions must fail here
-    except ValueError:
+    except (ValueError, x509.DuplicateExtension):
         return None, [(Verdict.INVALID, "dsc_malformed")]
     return dsc, []
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from kiosk.emrtd.errors import MalformedData
 
@@ -45,13 +46,18 @@ class TrustStore:
 
 
 def _load_file(path: Path) -> list[x509.Certificate]:
+    """The certificates of one file, each with a usable key identifier (checked here, once)."""
     data = path.read_bytes()
     try:
         if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificates(data)
-        return [x509.load_der_x509_certificate(data)]
-    except ValueError as err:
-        raise MalformedData("CSCA certificate", f"{path.name} is not a certificate") from err
+            certificates = x509.load_pem_x509_certificates(data)
+        else:
+            certificates = [x509.load_der_x509_certificate(data)]
+        for certificate in certificates:
+            key_identifier(certificate)
+    except (ValueError, x509.DuplicateExtension, UnsupportedAlgorithm) as err:
+        raise MalformedData("CSCA certificate", f"{path.name} is not a usable certificate") from err
+    return certificates
 
 
 def key_identifier(certificate: x509.Certificate) -> bytes:

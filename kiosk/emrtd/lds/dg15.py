@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
@@ -35,7 +36,7 @@ class DG15File:
         """
         try:
             key = load_der_public_key(self.public_key_info.der)
-        except (ValueError, TypeError) as err:
+        except (ValueError, UnsupportedAlgorithm) as err:
             raise UnsupportedFeature("DG15 key cannot be loaded") from err
         if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
             raise UnsupportedFeature("DG15 key is neither RSA nor EC")
