@@ -11,25 +11,43 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from kiosk.config import ConfigError, Settings
-from kiosk.domain.clock import Clock, SystemClock
+from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.ports import Camera, CardReader
+from kiosk.devices.sim.chip.faults import FAULTS, Fault
+from kiosk.devices.sim.citizens import CitizenRecord, demo_face_photo
+from kiosk.devices.sim.pki import is_test_anchor, load_or_create
+from kiosk.devices.sim.reader import simulated_reader
+from kiosk.domain.clock import Clock, SystemClock, to_local
+from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Station, Unit
+from kiosk.domain.validators import ValidationFailed
+from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.services.audit_log import AuditLogService
+from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
 from kiosk.services.enrolment import EnrolmentService
+from kiosk.services.face_capture import FaceCaptureService
+from kiosk.services.maintenance import MaintenanceService
 from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
 from kiosk.services.users import UserService
+from kiosk.store.backup import backup_database, restore_database
 from kiosk.store.custody import KeyCustody, LinuxKeyFile, WindowsDPAPI
-from kiosk.store.engine import create_session_factory, create_store_engine
-from kiosk.store.keys import StationKeys, unlock
+from kiosk.store.engine import (
+    SessionFactory,
+    StoreEngine,
+    create_session_factory,
+    create_store_engine,
+)
+from kiosk.store.keys import StationKeys, rotate_master_key, unlock
 from kiosk.store.migrate import current_revisions, upgrade_to_head
 from kiosk.store.recovery import RecoveryPublicKey, load_recovery_public_key
 from kiosk.store.uow import UnitOfWork
@@ -49,6 +67,36 @@ class Services:
     review: ReviewService
     records: RecordService
     audit: AuditLogService
+    maintenance: MaintenanceService
+
+
+@dataclass(slots=True)
+class _StoreOperations:
+    """Backup, restore and rotation bound to this kiosk's engine, custody and keys."""
+
+    settings: Settings
+    engine: StoreEngine
+    sessions: SessionFactory
+    custody: KeyCustody
+    keys: StationKeys
+    clock: Clock
+
+    def backup(self) -> Path:
+        return backup_database(self.engine, self.settings.backup_dir, self.keys.ring.backup_key)
+
+    def restore(self, backup_file: Path) -> None:
+        self.engine.dispose()
+        restore_database(backup_file, self._database_file(), self.keys.ring.backup_key)
+
+    def rotate_keys(self) -> None:
+        recovery = _recovery_key(self.settings)
+        self.keys = rotate_master_key(self.sessions, self.custody, self.keys, self.clock, recovery)
+
+    def _database_file(self) -> Path:
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database:
+            raise ConfigError("database.url", "backups and restores need a SQLite file")
+        return Path(database)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +106,12 @@ class Kiosk:
     settings: Settings
     context: ServiceContext
     services: Services
-    keys: StationKeys
+    operations: _StoreOperations
+
+    @property
+    def keys(self) -> StationKeys:
+        """The station's keys as they are now (rotation replaces them)."""
+        return self.operations.keys
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Kiosk:
@@ -79,10 +132,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Kiosk:
     upgrade_to_head(engine, settings.backup_dir, keys.ring.backup_key if keys else None)
     if keys is None:
         keys = unlock(sessions, custody, clock, _recovery_key(settings))
-    ring = keys.ring
+    operations = _StoreOperations(settings, engine, sessions, custody, keys, clock)
 
     def open_unit(read_only: bool) -> UnitOfWork:
-        return UnitOfWork(sessions, ring, read_only=read_only)
+        return UnitOfWork(sessions, operations.keys.ring, read_only=read_only)
 
     context = ServiceContext(
         open_unit=open_unit,
@@ -96,10 +149,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Kiosk:
         signer=keys.signing_key.sign,
         signing_public_key=keys.signing_public_key,
     )
-    return Kiosk(settings, context, _services(context), keys)
+    return Kiosk(settings, context, _services(context, operations), operations)
 
 
-def _services(context: ServiceContext) -> Services:
+def _services(context: ServiceContext, operations: _StoreOperations) -> Services:
     return Services(
         session=SessionService(context),
         users=UserService(context),
@@ -107,6 +160,7 @@ def _services(context: ServiceContext) -> Services:
         review=ReviewService(context),
         records=RecordService(context),
         audit=AuditLogService(context),
+        maintenance=MaintenanceService(context, operations),
     )
 
 
@@ -145,3 +199,72 @@ def _demo_recovery_key(path: Path) -> RecoveryPublicKey:
     path.write_bytes(pem)
     path.chmod(0o600)
     return private.public_key()
+
+
+def trust_store(settings: Settings, override: Path | None = None) -> TrustStore:
+    """The CSCA anchors in force.
+
+    ``override`` if given (``--trust DIR``), else the installed ones plus, in demo mode only,
+    the installation's test CSCA.
+
+    Raises:
+        ConfigError: a test anchor is installed outside demo mode (design.md: the kiosk refuses).
+    """
+    if override is not None:
+        return TrustStore.load(override)
+    installed = settings.data_dir / "trust"
+    anchors = TrustStore.load(installed).certificates if installed.is_dir() else ()
+    if not settings.demo:
+        if any(is_test_anchor(certificate) for certificate in anchors):
+            raise ConfigError("trust", "a test CSCA is installed; remove it before real use")
+        return TrustStore(anchors)
+    test_pki = load_or_create(settings.sim_dir / "pki")
+    return TrustStore((*anchors, *TrustStore.load(test_pki.trust_dir).certificates))
+
+
+def simulated_card_reader(
+    settings: Settings, citizen: str | None = None, fault: str | None = None
+) -> CardReader:
+    """The simulated reader holding a demo citizen's card (demo mode only).
+
+    Raises:
+        DomainError: READER_REFUSED outside demo mode.
+        ValidationFailed: an unknown citizen or fault name.
+    """
+    if not settings.demo:
+        raise DomainError(ErrorCode.READER_REFUSED, "simulated reader outside demo mode")
+    if fault is not None and fault not in FAULTS:
+        raise ValidationFailed("fault", "unknown")
+    try:
+        return simulated_reader(citizen, settings.sim_dir / "pki", Fault(fault) if fault else None)
+    except LookupError as err:
+        raise ValidationFailed("citizen", "unknown") from err
+
+
+def chip_reading(settings: Settings, trust: TrustStore | None = None) -> ChipReadingService:
+    """The chip-reading service with this kiosk's trust anchors and local date."""
+    return ChipReadingService(trust or trust_store(settings), local_today)
+
+
+def local_today() -> date:
+    """Today in Asia/Ho_Chi_Minh, the date printed on cards and receipts."""
+    return to_local(SystemClock().now()).date()
+
+
+def simulated_camera(settings: Settings, record: CitizenRecord, fps: float = 30.0) -> Camera:
+    """The simulated camera: the photo the citizen's chip portrait was made from, looped.
+
+    Demo only: the camera then shows the card holder, so the demo's face match is a real
+    comparison of two different images of one face.
+
+    Raises:
+        DomainError: CAMERA_UNAVAILABLE outside demo mode.
+    """
+    if not settings.demo:
+        raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "simulated camera outside demo mode")
+    return FileCamera(demo_face_photo(record), fps=fps)
+
+
+def face_capture(settings: Settings) -> FaceCaptureService:
+    """The face capture service with the configured threshold."""
+    return FaceCaptureService(settings.face.match_threshold)

@@ -59,6 +59,7 @@ class PathSettings:
     data_dir: str = ""
     backup_dir: str = ""
     log_dir: str = ""
+    sim_dir: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,11 @@ class Settings:
     def log_dir(self) -> Path:
         """The log folder: configured, or ``logs`` inside the data folder."""
         return Path(self.paths.log_dir) if self.paths.log_dir else self.data_dir / "logs"
+
+    @property
+    def sim_dir(self) -> Path:
+        """The simulated devices' state (the test PKI); by default ``sim`` in the data folder."""
+        return Path(self.paths.sim_dir) if self.paths.sim_dir else self.data_dir / "sim"
 
     @property
     def database_url(self) -> str:

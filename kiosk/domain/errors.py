@@ -129,7 +129,7 @@ class DomainError(Exception):
         params: values the user message may show.
     """
 
-    def __init__(self, code: ErrorCode, detail: str = "", **params: str | int) -> None:
+    def __init__(self, code: ErrorCode, detail: str = "", /, **params: str | int) -> None:
         self._code = code
         self._params = dict(params)
         self.detail = detail

@@ -8,6 +8,7 @@ is saved after each step and can be resumed after a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.domain.application import (
     Application,
@@ -15,7 +16,7 @@ from kiosk.domain.application import (
     ReasonCode,
     open_application,
 )
-from kiosk.domain.biometrics import FaceOutcome
+from kiosk.domain.biometrics import FaceMatch, FaceOutcome
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen
 from kiosk.domain.ids import ApplicationId, new_application_id
@@ -23,6 +24,8 @@ from kiosk.domain.users import Permission, User, require
 from kiosk.domain.validators import validate_id_number
 from kiosk.services.context import ServiceContext
 from kiosk.services.transitions import apply
+from kiosk.store.rows.biometric import PortraitKind
+from kiosk.store.uow import UnitOfWork
 
 _PENDING = frozenset(
     {
@@ -32,6 +35,15 @@ _PENDING = frozenset(
         ApplicationState.RETURNED,
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FaceEvidence:
+    """What one face attempt leaves behind: the two portraits compared and the figures."""
+
+    match: FaceMatch
+    live: bytes
+    chip: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +92,32 @@ class EnrolmentService:
         )
 
     def record_face(
-        self, officer: User, application_id: ApplicationId, outcome: FaceOutcome
+        self,
+        officer: User,
+        application_id: ApplicationId,
+        outcome: FaceOutcome,
+        evidence: FaceEvidence | None = None,
     ) -> Application:
-        """Count one face attempt (match, mismatch or failed liveness)."""
+        """Count one face attempt, keeping its portraits and match figures with the application."""
         require(officer, Permission.CAPTURE)
+
+        def keep(uow: UnitOfWork, at: datetime) -> None:
+            if evidence is None:
+                return
+            uow.applications.add_portrait(application_id, PortraitKind.LIVE, evidence.live, at)
+            uow.applications.add_portrait(application_id, PortraitKind.CHIP, evidence.chip, at)
+            details = {
+                "distance_milli": round(evidence.match.distance * 1000),
+                "threshold_milli": round(evidence.match.threshold * 1000),
+                "decision": evidence.match.decision.value,
+            }
+            uow.audit.record_event(at, str(officer.id), "face_match", str(application_id), details)
+
         return apply(
-            self._context, application_id, lambda app, at: app.record_face(officer.id, at, outcome)
+            self._context,
+            application_id,
+            lambda app, at: app.record_face(officer.id, at, outcome),
+            keep,
         )
 
     def override_face(

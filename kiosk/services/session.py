@@ -85,3 +85,23 @@ class SessionService:
         if needs_rehash(state.password_hash):
             uow.users.set_password_hash(state.user.id, hash_password(password))
         uow.audit.record_event(now, str(state.user.id), "login", str(state.user.id), {})
+
+    def assume_demo_user(self, username: str) -> User:
+        """Act as a demo account without a password: demo mode only, and audited.
+
+        The command line uses this so a newcomer can try every command on the demo data.
+
+        Raises:
+            DomainError: PERMISSION_DENIED outside demo mode; LOGIN_FAILED for an unknown name.
+        """
+        if not self._context.demo:
+            raise DomainError(ErrorCode.PERMISSION_DENIED, "password-less use is demo-only")
+        now = self._context.clock.now()
+        with self._context.write() as uow:
+            try:
+                user = uow.users.login_state(username).user
+            except NotFoundError:
+                raise DomainError(ErrorCode.LOGIN_FAILED, "unknown demo account") from None
+            uow.audit.record_event(now, str(user.id), "demo_assume", str(user.id), {})
+            uow.commit()
+        return user

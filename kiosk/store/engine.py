@@ -22,6 +22,12 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from kiosk.store.errors import DatabaseUnavailableError
 
+SessionFactory = sessionmaker[Session]
+"""What opens sessions; the composition root passes it around without importing SQLAlchemy."""
+
+StoreEngine = Engine
+"""The engine type, re-exported for the same reason."""
+
 BUSY_TIMEOUT_MS = 5000
 READ_ONLY = "kiosk_read_only"
 """Execution option: transactions on a connection carrying it begin deferred (readers)."""

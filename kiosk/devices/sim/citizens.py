@@ -133,3 +133,21 @@ def _citizens() -> Traversable:
 
 def _faces() -> Traversable:
     return resources.files("kiosk.resources") / "demo" / "faces"
+
+
+PORTRAIT_SUFFIX = ".portrait.jpg"
+
+
+def demo_face_photo(record: CitizenRecord) -> Path:
+    """The photo the record's chip portrait was made from; the simulated camera shows it.
+
+    ``grace_hopper.portrait.jpg`` was made from ``grace_hopper.jpg``, so the two share a stem.
+
+    Raises:
+        CitizenFileError: no photo with the portrait's stem is shipped.
+    """
+    stem = record.portrait.removesuffix(PORTRAIT_SUFFIX)
+    for item in _faces().iterdir():
+        if item.name != record.portrait and item.name.rsplit(".", 1)[0] == stem:
+            return Path(str(item))
+    raise CitizenFileError(f"{record.source}: no photo for the portrait {record.portrait}")

@@ -1,0 +1,117 @@
+"""The command line: parsing, the JSON and exit-code contract, and the errors at the edge.
+
+Contract (``docs/cli.md``, from the design): a command that completes prints one JSON object on
+stdout with ``--json`` and exits 0 whatever the verdicts; a failure prints
+``{"error": {"code", "message_vi", "message_en"}}`` with ``--json``, else one Vietnamese line on
+stderr, and exits 2 (usage), 4 (device or access), 5 (bad data) or 6 (server); 1 is an
+unexpected error, logged with an incident id. There is no logic here: command groups in
+``kiosk.commands`` call the services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from kiosk import __version__
+from kiosk.commands import apps, audit, card, db, keys, support, users
+from kiosk.commands import demo as demo_commands
+from kiosk.commands.base import CommandContext, CommandResult, Handler, UsageError
+from kiosk.config import ConfigError, Settings, is_demo_requested, load_settings
+from kiosk.domain.errors import (
+    Cancelled,
+    CodedError,
+    DomainError,
+    ErrorCategory,
+    ErrorCode,
+    category_of,
+)
+from kiosk.i18n import _
+from kiosk.log import new_incident_id, setup_logging
+from kiosk.messages import describe
+
+log = logging.getLogger(__name__)
+
+EXIT_CODES = {
+    ErrorCategory.USAGE: 2,
+    ErrorCategory.DEVICE: 4,
+    ErrorCategory.DATA: 5,
+    ErrorCategory.SERVER: 6,
+    ErrorCategory.INTERNAL: 1,
+}
+EXIT_CANCELLED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises instead of exiting, so usage errors follow the same JSON and exit-code contract."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree; each command group registers its own sub-commands."""
+    parser = _Parser(prog="kiosk", description=_("Trạm tiếp nhận định danh điện tử mức 2."))
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "--config", type=Path, help=_("tệp cấu hình máy (mặc định: thư mục hệ thống)")
+    )
+    parser.add_argument("--demo", action="store_true", help=_("chạy trên thiết bị mô phỏng"))
+    groups = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for group in (demo_commands, card, users, apps, audit, db, keys, support):
+        group.register(groups)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args_list
+    try:
+        return _run(args_list)
+    except Cancelled:
+        return EXIT_CANCELLED
+    except ConfigError as err:
+        coded = DomainError(ErrorCode.CONFIG_INVALID, str(err), key=err.key, reason=err.reason)
+        if not err.key:
+            coded = DomainError(ErrorCode.CONFIG_MISSING, str(err))
+        return _report(coded, as_json)
+    except DomainError as err:
+        log.info("command failed: %s", err)
+        return _report(err, as_json)
+    except Exception:
+        incident = new_incident_id()
+        log.exception("unexpected error, incident %s", incident)
+        return _report(DomainError(ErrorCode.INTERNAL, incident=incident), as_json)
+
+
+def _run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    if getattr(args, "needs_settings", True):
+        settings = load_settings(args.config, demo=args.demo or getattr(args, "forces_demo", False))
+    else:
+        settings = Settings(demo=is_demo_requested(args.demo))
+    setup_logging(settings.log_dir)
+    result: CommandResult = handler(args, CommandContext(settings, args.config))
+    print(result.render(getattr(args, "json", False)))  # noqa: T201 - the command's output
+    return result.exit_code
+
+
+def _report(error: CodedError, as_json: bool) -> int:
+    if as_json:
+        vi, en = describe(error, "vi"), describe(error, "en")
+        body = {"code": error.code.value, "message_vi": vi.as_line(), "message_en": en.as_line()}
+        print(json.dumps({"error": body}, ensure_ascii=False))  # noqa: T201
+    else:
+        print(describe(error).as_line(), file=sys.stderr)  # noqa: T201
+    return EXIT_CODES[category_of(error.code)]

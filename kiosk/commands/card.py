@@ -1,0 +1,184 @@
+"""``kiosk card read`` and ``kiosk card sim list``: reading a chip from the command line.
+
+The JSON of ``card read`` is a stable contract (design.md, "Command line"): the person's fields
+from DG13 (text with diacritics, ISO dates, ``sex`` as M/F), DG1's values under ``mrz``, the
+three checks and the overall ``chip_verdict``, file sizes, the APDU count and timings. It exits
+0 whatever the verdict; ``--require-genuine`` makes a chip that is not genuine exit 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk import app
+from kiosk.commands.base import CommandContext, CommandResult, UsageError
+from kiosk.devices.sim import citizens
+from kiosk.devices.sim.chip.faults import FAULTS
+from kiosk.domain.chip import ChipVerdict
+from kiosk.domain.validators import parse_date
+from kiosk.emrtd.auth.verdict import CheckResult
+from kiosk.emrtd.reader import ChipRead
+from kiosk.i18n import _
+from kiosk.services.chip_reading import AccessInput, ChipReadOutcome
+
+EXIT_NOT_GENUINE = 3
+
+
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``card`` and its sub-commands."""
+    card = groups.add_parser("card", help=_("đọc chip thẻ căn cước"))
+    commands = card.add_subparsers(dest="card_command", required=True)
+    read = commands.add_parser("read", help=_("đọc và xác thực chip"))
+    source = read.add_mutually_exclusive_group(required=True)
+    source.add_argument("--sim", nargs="?", const="", metavar="CITIZEN", help=_("thẻ mô phỏng"))
+    read.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
+    access = read.add_mutually_exclusive_group(required=True)
+    access.add_argument("--id", metavar="ID12", help=_("số định danh 12 chữ số"))
+    access.add_argument("--mrz", help=_("ba dòng MRZ"))
+    access.add_argument("--qr", help=_("nội dung mã QR trên thẻ"))
+    read.add_argument("--dob", help=_("ngày sinh"))
+    read.add_argument("--expiry", help=_("ngày hết hạn"))
+    read.add_argument(
+        "--require-genuine", action="store_true", help=_("lỗi nếu chip không xác thực")
+    )
+    read.add_argument("--evidence", type=Path, metavar="DIR", help=_("lưu các tệp đọc được"))
+    read.add_argument("--trust", type=Path, metavar="DIR", help=_("thư mục chứng thư CSCA"))
+    read.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+    read.set_defaults(handler=run_read, needs_settings=True)
+    sim = commands.add_parser("sim", help=_("thẻ mô phỏng"))
+    sim_commands = sim.add_subparsers(dest="sim_command", required=True)
+    listing = sim_commands.add_parser("list", help=_("công dân và lỗi mô phỏng"))
+    listing.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+    listing.set_defaults(handler=run_sim_list, needs_settings=False)
+
+
+def run_read(args: argparse.Namespace, context: CommandContext) -> CommandResult:
+    """Read the card, verify it, and report (exit 3 with ``--require-genuine`` if not genuine)."""
+    settings = context.settings
+    reader = app.simulated_card_reader(settings, args.sim or None, args.fault)
+    service = app.chip_reading(settings, app.trust_store(settings, args.trust))
+    outcome = service.read(reader, _access_input(args))
+    if args.evidence is not None:
+        _write_evidence(args.evidence, outcome.read)
+    data = chip_read_json(outcome, demo=settings.demo)
+    genuine = outcome.verdict is ChipVerdict.GENUINE
+    code = EXIT_NOT_GENUINE if args.require_genuine and not genuine else 0
+    return CommandResult(data, _summary(outcome), code)
+
+
+def run_sim_list(_args: argparse.Namespace, _context: CommandContext) -> CommandResult:
+    """The simulated citizens and the fault names."""
+    people = [
+        {
+            "id_number": record.citizen.id_number,
+            "full_name": record.citizen.full_name,
+            "date_of_birth": record.citizen.date_of_birth.isoformat(),
+            "date_of_expiry": _iso(record.citizen.date_of_expiry),
+            "sex": record.citizen.sex.value,
+        }
+        for record in citizens.list_citizens()
+    ]
+    lines = [f"{p['id_number']}  {p['full_name']}" for p in people]
+    lines.append(_("Lỗi mô phỏng: {faults}").format(faults=", ".join(FAULTS)))
+    return CommandResult({"citizens": people, "faults": list(FAULTS)}, "\n".join(lines))
+
+
+def _access_input(args: argparse.Namespace) -> AccessInput:
+    today = app.local_today()
+    if args.id is not None:
+        if args.expiry is not None and args.dob is None:
+            raise UsageError("--expiry needs --dob")
+        return AccessInput(
+            id_number=args.id,
+            date_of_birth=parse_date(args.dob, today=today, field="dob") if args.dob else None,
+            date_of_expiry=(
+                parse_date(args.expiry, today=today, future=True, field="expiry")
+                if args.expiry
+                else None
+            ),
+        )
+    if args.mrz is not None:
+        return AccessInput(mrz=args.mrz)
+    return AccessInput(qr_text=args.qr)
+
+
+def chip_read_json(outcome: ChipReadOutcome, *, demo: bool) -> dict[str, Any]:
+    """The ``kiosk card read --json`` object."""
+    citizen, read = outcome.citizen, outcome.read
+    mrz = read.mrz
+    return {
+        "id_number": citizen.id_number,
+        "full_name": citizen.full_name,
+        "date_of_birth": citizen.date_of_birth.isoformat(),
+        "sex": citizen.sex.value,
+        "nationality": citizen.nationality,
+        "ethnicity": citizen.ethnicity,
+        "religion": citizen.religion,
+        "place_of_origin": citizen.place_of_origin,
+        "place_of_residence": citizen.place_of_residence,
+        "identifying_features": citizen.identifying_features,
+        "date_of_issue": _iso(citizen.date_of_issue),
+        "date_of_expiry": _iso(citizen.date_of_expiry),
+        "lifetime": citizen.lifetime,
+        "father_name": citizen.father_name,
+        "mother_name": citizen.mother_name,
+        "spouse_name": citizen.spouse_name,
+        "old_id_number": citizen.old_id_number,
+        "mrz": {
+            "document_code": mrz.document_code,
+            "issuing_state": mrz.issuing_state,
+            "document_number": mrz.document_number,
+            "id_number": mrz.id_number,
+            "date_of_birth": mrz.date_of_birth.isoformat(),
+            "date_of_expiry": mrz.date_of_expiry.isoformat(),
+            "sex": mrz.sex,
+            "nationality": mrz.nationality,
+            "surname": mrz.surname,
+            "given_names": mrz.given_names,
+        },
+        "warnings": list(read.warnings),
+        "access": read.access,
+        "portrait": {
+            "format": "jpeg2000" if read.portrait.image_data_type == 1 else "jpeg",
+            "width": read.portrait.width,
+            "height": read.portrait.height,
+        },
+        "passive_authentication": _check(read.passive_authentication),
+        "chip_authentication": _check(read.chip_authentication),
+        "active_authentication": _check(read.active_authentication),
+        "chip_verdict": outcome.verdict.value,
+        "chip_verdict_reasons": list(read.verdict.reasons),
+        "files": {name: len(data) for name, data in read.files.items()},
+        "apdus": read.apdus,
+        "timings_ms": {name: round(ms, 1) for name, ms in read.timings_ms.items()},
+        "demo": demo,
+    }
+
+
+def _check(result: CheckResult) -> dict[str, Any]:
+    return {"verdict": result.verdict.value, "reasons": list(result.reasons)}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _write_evidence(folder: Path, read: ChipRead) -> None:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, data in read.files.items():
+        target = folder / f"{name}.bin"
+        target.write_bytes(data)
+        target.chmod(0o600)
+
+
+def _summary(outcome: ChipReadOutcome) -> str:
+    verdicts = {
+        ChipVerdict.GENUINE: _("chip xác thực"),
+        ChipVerdict.UNVERIFIABLE: _("chưa kiểm chứng được chip"),
+        ChipVerdict.NOT_GENUINE: _("CHIP KHÔNG XÁC THỰC"),
+    }
+    citizen = outcome.citizen
+    return f"{citizen.full_name} ({citizen.id_number}): {verdicts[outcome.verdict]}"

@@ -1,0 +1,146 @@
+"""``kiosk demo --headless``: one whole enrolment through the services, with no screen.
+
+It is the running proof of what has landed. A fresh run folder is kept and reported:
+``data_dir/kiosk/`` holds the kiosk's store, backups and logs, ``data_dir/sim/`` the simulated
+devices' state (the test PKI), ``data_dir/central/`` the reference server's (once sync lands).
+Each stage reports its machine time and outcome; a stage that fails stops the run with its
+error code as the outcome, so the report says how far the enrolment got.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk import app
+from kiosk.config import PathSettings, Settings
+from kiosk.demo_accounts import OFFICER, SUPERVISOR, ensure_demo_accounts
+from kiosk.devices.sim import citizens
+from kiosk.domain.biometrics import FaceDecision, FaceOutcome
+from kiosk.domain.errors import DomainError
+from kiosk.log import setup_logging
+from kiosk.services.chip_reading import AccessInput
+from kiosk.services.enrolment import FaceEvidence
+
+DEMO_PHONE = "0912345678"
+DEMO_EMAIL = "congdan.demo@example.vn"
+
+
+@dataclasses.dataclass
+class _Report:
+    """The stages so far, in the order they ran."""
+
+    stages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.process_time()
+        wall = time.perf_counter()
+        try:
+            yield
+        except DomainError as err:
+            self._add(name, start, wall, err.code.value)
+            raise
+        self._add(name, start, wall, "ok")
+
+    def _add(self, name: str, cpu: float, wall: float, outcome: str) -> None:
+        self.stages.append(
+            {
+                "name": name,
+                "ms": round((time.process_time() - cpu) * 1000, 1),
+                "wall_ms": round((time.perf_counter() - wall) * 1000, 1),
+                "outcome": outcome,
+            }
+        )
+
+
+def run_headless_demo(settings: Settings, data_dir: Path | None = None) -> dict[str, Any]:
+    """Run one enrolment on simulated devices in a fresh folder; return the report."""
+    run = _run_folder(settings, data_dir)
+    kiosk_settings = dataclasses.replace(
+        settings,
+        demo=True,
+        paths=PathSettings(data_dir=str(run / "kiosk"), sim_dir=str(run / "sim")),
+    )
+    setup_logging(kiosk_settings.log_dir)
+    kiosk = app.build(kiosk_settings)
+    ensure_demo_accounts(kiosk)
+    officer = kiosk.services.session.assume_demo_user(OFFICER)
+    supervisor = kiosk.services.session.assume_demo_user(SUPERVISOR)
+    report = _Report()
+    application = kiosk.services.enrolment.open(officer)
+    result: dict[str, Any] = {
+        "application_id": str(application.id),
+        "application_state": application.state.value,
+        "delivery_state": None,
+        "server_verdict": None,
+        "receipt_pdf": None,
+        "stages": report.stages,
+        "data_dir": str(run),
+        "demo": True,
+    }
+    steps = _steps(kiosk, kiosk_settings, officer, supervisor, application.id)
+    try:
+        for name, step in steps:
+            with report.stage(name):
+                result["application_state"] = step()
+    except DomainError:
+        pass
+    return result
+
+
+def _steps(
+    kiosk: app.Kiosk,
+    settings: Settings,
+    officer: Any,
+    supervisor: Any,
+    application_id: Any,
+) -> list[tuple[str, Callable[[], str]]]:
+    record = citizens.list_citizens()[0]
+    enrolment = kiosk.services.enrolment
+    chip: dict[str, Any] = {}
+
+    def read_chip() -> str:
+        given = AccessInput(
+            id_number=record.citizen.id_number,
+            date_of_birth=record.citizen.date_of_birth,
+            date_of_expiry=record.citizen.date_of_expiry,
+        )
+        outcome = app.chip_reading(settings).read(app.simulated_card_reader(settings), given)
+        chip["portrait"] = outcome.read.portrait.image
+        return enrolment.record_chip(
+            officer, application_id, outcome.citizen, outcome.verdict
+        ).state.value
+
+    def capture_face() -> str:
+        camera = app.simulated_camera(settings, record)
+        taken = app.face_capture(settings).capture(camera, chip["portrait"])
+        passed = taken.match.decision is FaceDecision.MATCH
+        outcome = FaceOutcome.PASSED if passed else FaceOutcome.MISMATCH
+        evidence = FaceEvidence(taken.match, taken.portrait_jpeg, chip["portrait"])
+        return enrolment.record_face(officer, application_id, outcome, evidence).state.value
+
+    def submit() -> str:
+        enrolment.record_contact(officer, application_id, DEMO_PHONE, DEMO_EMAIL)
+        enrolment.capture(officer, application_id)
+        return enrolment.submit(officer, application_id).state.value
+
+    def approve() -> str:
+        return kiosk.services.review.approve(supervisor, application_id).state.value
+
+    return [("chip", read_chip), ("face", capture_face), ("submit", submit), ("approve", approve)]
+
+
+def _run_folder(settings: Settings, requested: Path | None) -> Path:
+    if requested is not None:
+        requested.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return requested
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = settings.data_dir / "headless" / stamp
+    folder.mkdir(parents=True, mode=0o700)
+    return folder

@@ -1,0 +1,108 @@
+"""Capturing the citizen's face and matching it to the chip portrait.
+
+Frames come from the camera port; each analysed frame is judged by the guidance rules; ready
+frames are kept as candidates and the best one (sharp, frontal, eyes open) is compared 1:1 with
+the DG2 portrait. The distance, the threshold and the decision are kept together, with an
+ICAO-style crop of the best frame as the application's portrait.
+
+This runs where it is called: in the headless demo and the command line directly, in the desktop
+app inside the face worker process (dlib holds the GIL, so never on the GUI's threads).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import cv2
+
+from kiosk.devices.ports import Camera
+from kiosk.domain.biometrics import FaceMatch, compare_faces
+from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
+from kiosk.domain.progress import Progress, ProgressSink
+from kiosk.face.detect import Encoding, encode_face, face_distance, landmarks_68
+from kiosk.face.images import decode_image
+from kiosk.face.match import Candidate, best_frame, portrait_crop, single_face
+from kiosk.face.quality import analyse
+
+log = logging.getLogger(__name__)
+
+READY_FRAMES = 5
+"""Ready frames collected before choosing the best one."""
+
+MAX_FRAMES = 150
+"""Frames analysed at most before giving up (about 12 s at the guidance rate)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FaceCapture:
+    """One attempt's result: the decision and the captured portrait (JPEG). Personal data."""
+
+    match: FaceMatch
+    portrait_jpeg: bytes
+    frames_analysed: int
+
+
+class FaceCaptureService:
+    """Guided capture and 1:1 comparison.
+
+    Args:
+        threshold: the largest distance accepted (from the settings; not validated on the
+            target population until set from ``kiosk face eval``).
+    """
+
+    def __init__(self, threshold: float) -> None:
+        self._threshold = threshold
+
+    def capture(
+        self,
+        camera: Camera,
+        chip_portrait: bytes,
+        *,
+        progress: ProgressSink | None = None,
+        cancel: threading.Event | None = None,
+    ) -> FaceCapture:
+        """Capture the best frame from ``camera`` and compare it with ``chip_portrait``.
+
+        Raises:
+            DomainError: NO_FACE when no ready frame came within ``MAX_FRAMES``; IMAGE_UNREADABLE
+                or NO_FACE for a chip portrait without a usable face.
+            Cancelled: the officer cancelled.
+        """
+        reference = self._encode_still(chip_portrait)
+        candidates, analysed = self._collect(camera, progress, cancel or threading.Event())
+        best = best_frame(candidates)
+        live = encode_face(best.image, single_face(best.image))
+        distance = face_distance(live, reference)
+        crop = portrait_crop(best.image, best.landmarks)
+        ok, encoded = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        if not ok:
+            raise DomainError(ErrorCode.IMAGE_UNREADABLE, "portrait encoding failed")
+        return FaceCapture(compare_faces(distance, self._threshold), encoded.tobytes(), analysed)
+
+    def _encode_still(self, jpeg: bytes) -> Encoding:
+        image = decode_image(jpeg)
+        return encode_face(image, single_face(image))
+
+    def _collect(
+        self, camera: Camera, progress: ProgressSink | None, cancel: threading.Event
+    ) -> tuple[list[Candidate], int]:
+        candidates: list[Candidate] = []
+        analysed = 0
+        for frame in camera.frames(cancel):
+            if cancel.is_set():
+                raise Cancelled
+            analysed += 1
+            guidance = analyse(frame.image)
+            if guidance.is_ready and guidance.measures is not None:
+                image = frame.image
+                landmarks = landmarks_68(image, single_face(image))
+                candidates.append(Candidate(image, guidance.measures, landmarks))
+            if progress is not None:
+                progress(Progress("face:ready_frames", len(candidates), READY_FRAMES))
+            if len(candidates) >= READY_FRAMES or analysed >= MAX_FRAMES:
+                break
+        if not candidates:
+            raise DomainError(ErrorCode.NO_FACE, "no ready frame")
+        return candidates, analysed
