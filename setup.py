@@ -7,7 +7,7 @@ from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
-from compile_catalogues import compile_catalogues  # noqa: E402
+from compile_catalogues import compile_catalogues
 
 
 class BuildWithCatalogues(build_py):
@@ -24,12 +24,14 @@ _SKIP = ["*.__pycache__", "*.__pycache__.*"]
 PACKAGES = [
     *find_namespace_packages(include=["kiosk", "kiosk.*", "central", "central.*"], exclude=_SKIP),
     "kiosk.resources",
-    *(f"kiosk.resources.{name}" for name in find_namespace_packages(where="resources", exclude=_SKIP)),
+    *(f"kiosk.resources.{n}" for n in find_namespace_packages(where="resources", exclude=_SKIP)),
 ]
 
 setup(
     cmdclass={"build_py": BuildWithCatalogues},
     packages=PACKAGES,
     package_dir={"kiosk.resources": "resources"},
-    package_data={"": ["*.mo", "*.mako", "*.toml", "*.jpg", "*.png", "*.ttf", "*.md", "*.pem", "py.typed"]},
+    package_data={
+        "": ["*.mo", "*.mako", "*.toml", "*.jpg", "*.png", "*.ttf", "*.md", "*.pem", "py.typed"]
+    },
 )

@@ -12,8 +12,10 @@ unset KIOSK_DEMO KIOSK_CONFIG KIOSK_DATA_DIR
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "ruff check";  "$V/ruff" check kiosk central tests benchmarks tools setup.py
-step "ruff format"; "$V/ruff" format --check kiosk central tests benchmarks tools setup.py
+sources=(kiosk tests benchmarks tools setup.py)
+[ -d central ] && sources+=(central)
+step "ruff check";  "$V/ruff" check "${sources[@]}"
+step "ruff format"; "$V/ruff" format --check "${sources[@]}"
 step "mypy --strict kiosk"; "$V/mypy"
 step "import contracts"; "$V/lint-imports"
 step "dead code";   "$V/vulture"

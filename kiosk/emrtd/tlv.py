@@ -115,7 +115,9 @@ def read_header(data: bytes, offset: int = 0) -> tuple[int, int, int]:
     return tag, length, pos
 
 
-def read_tlv(data: bytes, offset: int = 0, *, base_offset: int = 0, depth: int = 0) -> tuple[TLV, int]:
+def read_tlv(
+    data: bytes, offset: int = 0, *, base_offset: int = 0, depth: int = 0
+) -> tuple[TLV, int]:
     """Decode one data object at ``offset``; return it and the offset after it."""
     tag, length, start = read_header(data, offset)
     end = start + length
