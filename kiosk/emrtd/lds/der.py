@@ -12,7 +12,6 @@ from kiosk.emrtd import tlv
 from kiosk.emrtd.errors import MalformedData
 
 TAG_INTEGER = 0x02
-TAG_OCTET_STRING = 0x04
 TAG_OID = 0x06
 TAG_UTF8_STRING = 0x0C
 TAG_PRINTABLE_STRING = 0x13

@@ -34,7 +34,7 @@ _MULTI_VALUED = {13: 2, 14: 1}
 _PRINTABLE_FIELDS = frozenset({1, 3, 11, 15, 16})
 """Fields a CCCD encodes as PrintableString (facts §2.2); all others are UTF8String."""
 
-Slots = list[str | None]
+_Slots = list[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +132,8 @@ def _field_set(data: bytes) -> list[tlv.TLV]:
     return content[2].children()
 
 
-def _fields(items: list[tlv.TLV]) -> tuple[dict[int, Slots], list[tuple[int, bytes]]]:
-    known: dict[int, Slots] = {}
+def _fields(items: list[tlv.TLV]) -> tuple[dict[int, _Slots], list[tuple[int, bytes]]]:
+    known: dict[int, _Slots] = {}
     unknown: list[tuple[int, bytes]] = []
     for item in items:
         number, values = _field(item)
@@ -155,7 +155,7 @@ def _field(item: tlv.TLV) -> tuple[int, list[tlv.TLV]]:
     return der.decode_integer(children[0].value, "DG13"), children[1:]
 
 
-def _fits(number: int, slots: Slots) -> bool:
+def _fits(number: int, slots: _Slots) -> bool:
     if number in _MULTI_VALUED:
         return len(slots) <= _MULTI_VALUED[number]
     return 1 <= number <= 16 and len(slots) == 1 and slots[0] is not None
@@ -165,9 +165,9 @@ class _IrregularFieldError(Exception):
     """A field value of a shape this parser does not understand; the field is kept raw."""
 
 
-def _slots(values: list[tlv.TLV]) -> Slots:
+def _slots(values: list[tlv.TLV]) -> _Slots:
     """The names a field holds, one slot per string; an empty SEQUENCE is one empty slot."""
-    slots: Slots = []
+    slots: _Slots = []
     for value in values:
         if value.tag == der.TAG_SEQUENCE:
             slots.extend([_string(child) for child in value.children()] or [None])
@@ -186,12 +186,12 @@ def _string(item: tlv.TLV) -> str:
         raise _IrregularFieldError from err
 
 
-def _text(known: dict[int, Slots], number: int) -> str | None:
+def _text(known: dict[int, _Slots], number: int) -> str | None:
     slots = known.get(number)
     return slots[0] if slots else None
 
 
-def _date(known: dict[int, Slots], number: int) -> CardDate | None:
+def _date(known: dict[int, _Slots], number: int) -> CardDate | None:
     text = _text(known, number)
     return None if text is None else parse_date(text)
 

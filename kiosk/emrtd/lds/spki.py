@@ -17,8 +17,6 @@ from kiosk.emrtd.lds import der
 TAG_BIT_STRING = 0x03
 
 ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
-ID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"
-ID_DH_PUBLIC_NUMBER = "1.2.840.10046.2.1"
 
 
 @dataclass(frozen=True, slots=True)
