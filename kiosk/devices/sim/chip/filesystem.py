@@ -10,7 +10,7 @@ by the chip OS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -68,15 +68,6 @@ class DedicatedFile:
     def by_sfi(self, sfi: int) -> ElementaryFile | None:
         """The EF with short file identifier ``sfi`` directly under this DF."""
         return next((ef for ef in self.files if ef.sfi == sfi), None)
-
-    def by_name(self, name: str) -> ElementaryFile | None:
-        """The EF called ``name``, for the personality and the faults."""
-        return next((ef for ef in self.files if ef.name == name), None)
-
-    def replaced(self, ef: ElementaryFile) -> DedicatedFile:
-        """This DF with the EF of the same name swapped for ``ef``."""
-        files = tuple(ef if old.name == ef.name else old for old in self.files)
-        return replace(self, files=files)
 
 
 @dataclass(frozen=True, slots=True)

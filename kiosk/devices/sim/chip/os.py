@@ -123,7 +123,7 @@ class ChipOS:
             return ResponseAPDU.from_sw(refusal.sw)
 
     def _check_class(self, command: CommandAPDU) -> None:
-        """CLA 00 or 0C only; no chaining, no logical channels, short APDUs unless extended."""
+        """CLA 00 or 0C only; no chaining or logical channels; lengths within the chip's limits."""
         if command.cla & _CHAINING:
             raise Refusal(status.CHAINING_NOT_SUPPORTED)
         if command.cla & _CHANNEL_BITS:
@@ -132,6 +132,8 @@ class ChipOS:
             raise Refusal(status.CLA_NOT_SUPPORTED)
         if command.extended and not self._profile.extended_length:
             raise Refusal(status.WRONG_LENGTH)
+        if len(command.data) > MAX_EXTENDED:
+            raise Refusal(status.WRONG_LENGTH)  # beyond the limit EF.ATR/INFO states
 
     def _protected(self, command: CommandAPDU) -> ResponseAPDU:
         """ICAO 9303-11 §9.8: verify, run the plain command, protect the answer."""

@@ -13,7 +13,7 @@ which this chip does not perform yet; it does not announce them either.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -248,9 +248,9 @@ def _application(
         served[13] = faults.forge_dg13(served[13])
     if fault is Fault.TRUNCATED_FILE:
         served[2] = faults.truncate(served[2])
-    tags = bytes(com.DATA_GROUP_TAGS[n] for n in sorted(served))
+    tags = tuple(com.DATA_GROUP_TAGS[n] for n in sorted(served))
     entries = [
-        _ef(files.EF_COM, com.encode(com.COMFile(LDS_VERSION, UNICODE_VERSION, tuple(tags)))),
+        _ef(files.EF_COM, com.encode(com.COMFile(LDS_VERSION, UNICODE_VERSION, tags))),
         _ef(files.EF_SOD, security_object),
     ]
     entries += [_data_group(n, content, fault) for n, content in sorted(served.items())]
@@ -260,11 +260,9 @@ def _application(
 def _data_group(number: int, content: bytes, fault: Fault | None) -> ElementaryFile:
     ef = _ef(files.data_group(number), content)
     if number == 3:
-        return ElementaryFile(ef.name, ef.fid, ef.sfi, content, Access.TERMINAL_AUTHENTICATION)
+        return replace(ef, access=Access.TERMINAL_AUTHENTICATION)
     if number == 2 and fault is Fault.REMOVED_MID_READ:
-        return ElementaryFile(
-            ef.name, ef.fid, ef.sfi, content, leaves_at=faults.removal_offset(content)
-        )
+        return replace(ef, leaves_at=faults.removal_offset(content))
     return ef
 
 

@@ -338,3 +338,9 @@ def test_com_lists_exactly_the_files_present(profile: CardProfile) -> None:
     present = sorted(ef.fid - 0x0100 for ef in application.files if 0x0101 <= ef.fid <= 0x0110)
     assert present == [1, 2, 3, 13]
     assert list(tags) == [0x61, 0x75, 0x63, 0x6D]
+
+
+def test_command_data_beyond_the_stated_limit_answers_wrong_length(chip: ChipOS) -> None:
+    # ISO/IEC 7816-4 §12.7.1: EF.ATR/INFO states the largest command; a longer one is 6700.
+    oversized = CommandAPDU(0x00, 0xA4, 0x04, 0x0C, bytes(MAX_EXTENDED + 1))
+    assert chip.transmit(oversized).sw == 0x6700
