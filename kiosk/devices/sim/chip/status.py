@@ -28,7 +28,7 @@ INS_NOT_SUPPORTED = 0x6D00
 CLA_NOT_SUPPORTED = 0x6E00
 
 
-class Refusal(Exception):  # noqa: N818 - a status word to answer, not a program error
+class Refusal(Exception):
     """A command the chip refuses; ``sw`` is the status word it answers."""
 
     def __init__(self, sw: int) -> None:

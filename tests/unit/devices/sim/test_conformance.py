@@ -8,6 +8,7 @@ test can send what ``kiosk.emrtd.files`` never would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -24,6 +25,8 @@ from kiosk.emrtd.sm import unwrap_response, wrap_command
 
 AID = APPLICATION_AID
 SELECT_AID = CommandAPDU(0x00, 0xA4, 0x04, 0x0C, AID)
+
+ProfileFactory = Callable[..., CardProfile]
 
 
 def apdu(hex_text: str) -> CommandAPDU:
@@ -57,7 +60,7 @@ class Terminal:
 
 
 @pytest.fixture
-def profile(make_profile) -> CardProfile:
+def profile(make_profile: ProfileFactory) -> CardProfile:
     return make_profile()
 
 
@@ -135,7 +138,9 @@ def test_external_authenticate_with_a_wrong_key_answers_6300(chip: ChipOS) -> No
     assert (refusal.step, refusal.sw, refusal.wrong_key) == (bac.STEP_AUTHENTICATE, 0x6300, True)
 
 
-def test_extended_apdu_is_refused_by_a_chip_without_extended_length(make_profile) -> None:
+def test_extended_apdu_is_refused_by_a_chip_without_extended_length(
+    make_profile: ProfileFactory,
+) -> None:
     # ISO/IEC 7816-4 §5.1: a chip that does not take extended Lc/Le answers 6700.
     chip = ChipOS(make_profile(fault=Fault.NO_EXTENDED_LENGTH))
     assert chip.transmit(CommandAPDU(0x00, 0xA4, 0x04, 0x0C, AID, extended=True)).sw == 0x6700
@@ -258,7 +263,9 @@ def test_extended_read_returns_up_to_the_advertised_limit(
     assert largest.data == content(profile, 2)[: len(largest.data)]
 
 
-def test_protected_extended_read_on_a_chip_without_extended_length(make_profile) -> None:
+def test_protected_extended_read_on_a_chip_without_extended_length(
+    make_profile: ProfileFactory,
+) -> None:
     profile = make_profile(fault=Fault.NO_EXTENDED_LENGTH)
     terminal = Terminal(ChipOS(profile), profile.access_key)
     select(terminal, data_group(2).fid)
@@ -313,7 +320,9 @@ def test_atr_states_extended_length_in_the_card_capabilities(extended: bool, thi
     assert check == 0
 
 
-def test_ef_atr_info_states_the_extended_length_limits(chip: ChipOS, make_profile) -> None:
+def test_ef_atr_info_states_the_extended_length_limits(
+    chip: ChipOS, make_profile: ProfileFactory
+) -> None:
     # ISO/IEC 7816-4 §12.7.1: DO'7F66' with the largest command and response, readable in the MF.
     assert (
         chip.transmit(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, EF_ATR_INFO.to_bytes(2, "big"))).sw
@@ -334,7 +343,9 @@ def test_get_challenge_gives_fresh_random_bytes(chip: ChipOS) -> None:
 
 def test_com_lists_exactly_the_files_present(profile: CardProfile) -> None:
     application = profile.files.applications[0]
-    tags = tlv.decode(application.by_fid(EF_COM.fid).content, 0x60).child(0x5C).value
+    com_file = application.by_fid(EF_COM.fid)
+    assert com_file is not None
+    tags = tlv.decode(com_file.content, 0x60).child(0x5C).value
     present = sorted(ef.fid - 0x0100 for ef in application.files if 0x0101 <= ef.fid <= 0x0110)
     assert present == [1, 2, 3, 13]
     assert list(tags) == [0x61, 0x75, 0x63, 0x6D]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from kiosk.devices.sim.chip.faults import FAULTS, FORGED_RESIDENCE, Fault
 from kiosk.devices.sim.chip.os import ChipOS
+from kiosk.devices.sim.chip.profile import CardProfile
 from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.emrtd import bac, files
 from kiosk.emrtd.apdu import CommandAPDU
@@ -28,8 +30,19 @@ from kiosk.emrtd.lds import dg13
 TODAY = date(2026, 11, 27)
 ISSUED = date(2021, 7, 1)
 
+ProfileFactory = Callable[..., CardProfile]
 
-def read_groups(profile, settings=files.DEFAULT_SETTINGS):
+
+def served(profile: CardProfile, fid: int) -> bytes:
+    """The bytes the chip serves for the EF ``fid`` of the eMRTD application."""
+    ef = profile.files.applications[0].by_fid(fid)
+    assert ef is not None
+    return ef.content
+
+
+def read_groups(
+    profile: CardProfile, settings: ReadSettings = files.DEFAULT_SETTINGS
+) -> tuple[bytes, dict[int, bytes]]:
     chip = ChipOS(profile)
     channel = bac.run_bac(chip, profile.access_key).secure_channel(chip)
     sod = files.read_file(channel, EF_SOD, settings=settings)
@@ -49,7 +62,7 @@ def test_fault_names_are_the_stable_contract() -> None:
     )
 
 
-def test_bad_mac_makes_the_reader_drop_the_session(make_profile) -> None:
+def test_bad_mac_makes_the_reader_drop_the_session(make_profile: ProfileFactory) -> None:
     profile = make_profile(fault=Fault.BAD_MAC)
     chip = ChipOS(profile)
     channel = bac.run_bac(chip, profile.access_key).secure_channel(chip)
@@ -58,7 +71,7 @@ def test_bad_mac_makes_the_reader_drop_the_session(make_profile) -> None:
     assert not channel.is_open
 
 
-def test_bad_mac_strikes_again_after_a_reset(make_profile) -> None:
+def test_bad_mac_strikes_again_after_a_reset(make_profile: ProfileFactory) -> None:
     profile = make_profile(fault=Fault.BAD_MAC)
     chip = ChipOS(profile)
     for _ in range(2):
@@ -68,7 +81,7 @@ def test_bad_mac_strikes_again_after_a_reset(make_profile) -> None:
             files.read_file(channel, data_group(1))
 
 
-def test_truncated_file_ends_before_its_declared_length(make_profile) -> None:
+def test_truncated_file_ends_before_its_declared_length(make_profile: ProfileFactory) -> None:
     profile = make_profile(fault=Fault.TRUNCATED_FILE)
     chip = ChipOS(profile)
     channel = bac.run_bac(chip, profile.access_key).secure_channel(chip)
@@ -78,7 +91,7 @@ def test_truncated_file_ends_before_its_declared_length(make_profile) -> None:
     assert raised.value.what == "DG2"
 
 
-def test_removed_mid_read_pulls_the_card_during_dg2(make_profile) -> None:
+def test_removed_mid_read_pulls_the_card_during_dg2(make_profile: ProfileFactory) -> None:
     profile = make_profile(fault=Fault.REMOVED_MID_READ)
     reader = SimulatedReader(profile)
     session = reader.wait_for_card(1.0, threading.Event())
@@ -86,14 +99,16 @@ def test_removed_mid_read_pulls_the_card_during_dg2(make_profile) -> None:
     assert files.read_file(channel, data_group(1))
     with pytest.raises(PartialRead) as raised:
         files.read_file(channel, data_group(2))
-    dg2_size = len(profile.files.applications[0].by_fid(data_group(2).fid).content)
+    dg2_size = len(served(profile, data_group(2).fid))
     assert (raised.value.file, 0 < raised.value.offset <= dg2_size // 2) == ("DG2", True)
     assert not reader.is_present
     with pytest.raises(CardRemoved):
         session.transport.transmit(CommandAPDU(0x00, 0xA4, 0x04, 0x0C, files.APPLICATION_AID))
 
 
-def test_forged_sod_fails_passive_authentication_naming_dg13(make_profile, trust) -> None:
+def test_forged_sod_fails_passive_authentication_naming_dg13(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
     sod, groups = read_groups(make_profile(fault=Fault.FORGED_SOD))
     assert dg13.parse(groups[13]).place_of_residence == FORGED_RESIDENCE
     result = verify_passive(sod, groups, trust, issued_on=ISSUED, today=TODAY)
@@ -102,7 +117,7 @@ def test_forged_sod_fails_passive_authentication_naming_dg13(make_profile, trust
 
 
 def test_unknown_signer_is_unverified_against_the_installation_csca(
-    make_profile, trust: TrustStore
+    make_profile: ProfileFactory, trust: TrustStore
 ) -> None:
     sod, groups = read_groups(make_profile(fault=Fault.UNKNOWN_SIGNER))
     result = verify_passive(sod, groups, trust, issued_on=ISSUED, today=TODAY)
@@ -110,7 +125,9 @@ def test_unknown_signer_is_unverified_against_the_installation_csca(
     assert result.reasons == ("csca_key_unknown",)
 
 
-def test_no_extended_length_still_reads_with_short_apdus(make_profile, trust) -> None:
+def test_no_extended_length_still_reads_with_short_apdus(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
     profile = make_profile(fault=Fault.NO_EXTENDED_LENGTH)
     assert not profile.extended_length
     sod, groups = read_groups(profile)

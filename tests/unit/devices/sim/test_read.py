@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -34,6 +35,8 @@ SETTINGS = {
     "odd-chunks": ReadSettings(chunk_size=97),
 }
 
+ProfileFactory = Callable[..., CardProfile]
+
 
 def key_of(profile: CardProfile) -> MRZKey:
     return profile.access_key
@@ -41,6 +44,13 @@ def key_of(profile: CardProfile) -> MRZKey:
 
 def open_channel(chip: ChipOS, key: MRZKey) -> SecureChannel:
     return bac.run_bac(chip, key).secure_channel(chip)
+
+
+def served(profile: CardProfile, fid: int) -> bytes:
+    """The bytes the chip serves for the EF ``fid`` of the eMRTD application."""
+    ef = profile.files.applications[0].by_fid(fid)
+    assert ef is not None
+    return ef.content
 
 
 def read_all(channel: SecureChannel, settings: ReadSettings) -> dict[str, bytes]:
@@ -52,7 +62,9 @@ def test_mrz_of_the_facts_citizen_is_the_facts_mrz_byte_for_byte() -> None:
     assert td1_mrz(citizens.find("001090001234").citizen) == FACTS_MRZ
 
 
-def test_bac_key_of_the_facts_citizen_matches_the_facts_vector(make_profile) -> None:
+def test_bac_key_of_the_facts_citizen_matches_the_facts_vector(
+    make_profile: ProfileFactory,
+) -> None:
     # facts/cccd.md §5.5: MRZ information and K_enc/K_mac of the synthetic CCCD.
     key = make_profile().access_key
     assert key.mrz_information == "090001234590010113001019"
@@ -63,7 +75,7 @@ def test_bac_key_of_the_facts_citizen_matches_the_facts_vector(make_profile) -> 
 
 @pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS.keys())
 def test_full_read_parses_and_passive_authentication_is_valid(
-    make_profile, trust: TrustStore, settings: ReadSettings
+    make_profile: ProfileFactory, trust: TrustStore, settings: ReadSettings
 ) -> None:
     profile = make_profile()
     read = read_all(open_channel(ChipOS(profile), profile.access_key), settings)
@@ -86,7 +98,9 @@ def test_full_read_parses_and_passive_authentication_is_valid(
 
 
 @pytest.mark.parametrize("record", citizens.list_citizens(), ids=lambda r: r.citizen.id_number)
-def test_every_demo_citizen_reads_back_as_stored(make_profile, trust, record) -> None:
+def test_every_demo_citizen_reads_back_as_stored(
+    make_profile: ProfileFactory, trust: TrustStore, record: citizens.CitizenRecord
+) -> None:
     citizen = record.citizen
     profile = make_profile(citizen.id_number)
     read = read_all(open_channel(ChipOS(profile), profile.access_key), ReadSettings())
@@ -110,19 +124,18 @@ def test_every_demo_citizen_reads_back_as_stored(make_profile, trust, record) ->
 
 
 def test_sod_hashes_every_data_group_the_chip_lists_including_the_unreadable_dg3(
-    make_profile,
+    make_profile: ProfileFactory,
 ) -> None:
     profile = make_profile()
-    application = profile.files.applications[0]
-    security_object = sod.parse(application.by_fid(EF_SOD.fid).content)
-    listed = com.parse(application.by_fid(EF_COM.fid).content).data_groups
+    security_object = sod.parse(served(profile, EF_SOD.fid))
+    listed = com.parse(served(profile, EF_COM.fid)).data_groups
     assert sorted(security_object.data_group_hashes) == list(listed)
     for number in listed:
-        content = application.by_fid(data_group(number).fid).content
+        content = served(profile, data_group(number).fid)
         assert security_object.data_group_hashes[number] == hashlib.sha256(content).digest()
 
 
-def test_dg3_is_refused_without_terminal_authentication(make_profile) -> None:
+def test_dg3_is_refused_without_terminal_authentication(make_profile: ProfileFactory) -> None:
     profile = make_profile()
     channel = open_channel(ChipOS(profile), profile.access_key)
     with pytest.raises(SecurityStatusNotSatisfied):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from kiosk.devices.errors import Timeout
+from kiosk.devices.sim.chip.profile import CardProfile
 from kiosk.devices.sim.reader import SimulatedReader, simulated_reader
 from kiosk.domain.errors import Cancelled, ErrorCode
 from kiosk.emrtd import bac, files
@@ -18,8 +21,10 @@ from kiosk.emrtd.lds import dg13
 
 SELECT_AID = CommandAPDU(0x00, 0xA4, 0x04, 0x0C, files.APPLICATION_AID)
 
+ProfileFactory = Callable[..., CardProfile]
 
-def test_a_card_on_the_reader_answers_through_the_session(make_profile) -> None:
+
+def test_a_card_on_the_reader_answers_through_the_session(make_profile: ProfileFactory) -> None:
     reader = SimulatedReader(make_profile())
     session = reader.wait_for_card(0, threading.Event())
     assert session.info.atr[:1] == b"\x3b"
@@ -41,7 +46,7 @@ def test_waiting_stops_when_cancelled() -> None:
         SimulatedReader().wait_for_card(None, cancel)
 
 
-def test_a_card_put_on_later_ends_the_wait(make_profile) -> None:
+def test_a_card_put_on_later_ends_the_wait(make_profile: ProfileFactory) -> None:
     reader = SimulatedReader()
     timer = threading.Timer(0.05, reader.insert, (make_profile(),))
     timer.start()
@@ -50,7 +55,9 @@ def test_a_card_put_on_later_ends_the_wait(make_profile) -> None:
     assert session.transport.transmit(SELECT_AID).sw == 0x9000
 
 
-def test_a_pulled_card_raises_card_removed_even_after_another_is_put_on(make_profile) -> None:
+def test_a_pulled_card_raises_card_removed_even_after_another_is_put_on(
+    make_profile: ProfileFactory,
+) -> None:
     reader = SimulatedReader(make_profile())
     old = reader.wait_for_card(0, threading.Event())
     reader.remove()
@@ -66,7 +73,7 @@ def test_a_pulled_card_raises_card_removed_even_after_another_is_put_on(make_pro
     assert new.transport.transmit(SELECT_AID).sw == 0x9000
 
 
-def test_wait_for_removal_returns_when_the_card_leaves(make_profile) -> None:
+def test_wait_for_removal_returns_when_the_card_leaves(make_profile: ProfileFactory) -> None:
     reader = SimulatedReader(make_profile())
     session = reader.wait_for_card(0, threading.Event())
     timer = threading.Timer(0.05, reader.remove)
@@ -76,7 +83,7 @@ def test_wait_for_removal_returns_when_the_card_leaves(make_profile) -> None:
     assert not reader.is_present
 
 
-def test_wait_for_removal_stops_when_cancelled(make_profile) -> None:
+def test_wait_for_removal_stops_when_cancelled(make_profile: ProfileFactory) -> None:
     session = SimulatedReader(make_profile()).wait_for_card(0, threading.Event())
     cancel = threading.Event()
     cancel.set()
@@ -84,7 +91,7 @@ def test_wait_for_removal_stops_when_cancelled(make_profile) -> None:
         session.wait_for_removal(cancel)
 
 
-def test_reset_ends_the_secure_messaging_session(make_profile) -> None:
+def test_reset_ends_the_secure_messaging_session(make_profile: ProfileFactory) -> None:
     profile = make_profile()
     session = SimulatedReader(profile).wait_for_card(0, threading.Event())
     channel = bac.run_bac(session.transport, profile.access_key).secure_channel(session.transport)
@@ -92,7 +99,7 @@ def test_reset_ends_the_secure_messaging_session(make_profile) -> None:
     assert channel.transmit(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, b"\x01\x1e")).sw == 0x6882
 
 
-def test_simulated_reader_builds_the_named_citizens_card(pki_folder) -> None:
+def test_simulated_reader_builds_the_named_citizens_card(pki_folder: Path) -> None:
     reader = simulated_reader("079197004321", pki_folder)
     session = reader.wait_for_card(0, threading.Event())
     key = MRZKey.from_id_number("079197004321", date(1997, 11, 2), date(2037, 11, 2))
@@ -103,7 +110,7 @@ def test_simulated_reader_builds_the_named_citizens_card(pki_folder) -> None:
 
 
 def test_simulated_reader_defaults_to_the_first_citizen_and_refuses_unknown_ones(
-    pki_folder,
+    pki_folder: Path,
 ) -> None:
     assert simulated_reader(None, pki_folder).is_present
     with pytest.raises(LookupError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -20,6 +20,8 @@ from kiosk.emrtd.errors import CardRemoved, PartialRead
 from kiosk.emrtd.lds import dg1
 
 TIMEOUT = 10.0
+
+ProfileFactory = Callable[..., CardProfile]
 
 
 class FakeVpcd:
@@ -88,7 +90,7 @@ def test_parse_address_refuses_anything_else(text: str) -> None:
         vpcd.parse_address(text)
 
 
-def test_atr_control_codes_and_a_full_bac_read_round_trip(make_profile) -> None:
+def test_atr_control_codes_and_a_full_bac_read_round_trip(make_profile: ProfileFactory) -> None:
     profile = make_profile()
     with card_on_vpcd(profile) as (driver, card, _):
         driver.send(bytes((vpcd.GET_ATR,)))
@@ -103,14 +105,16 @@ def test_atr_control_codes_and_a_full_bac_read_round_trip(make_profile) -> None:
     assert not card.is_alive()
 
 
-def test_the_card_hangs_up_when_vpcd_does(make_profile) -> None:
+def test_the_card_hangs_up_when_vpcd_does(make_profile: ProfileFactory) -> None:
     with card_on_vpcd(make_profile()) as (driver, card, _):
         driver.connection.close()
         card.join(TIMEOUT)
         assert not card.is_alive()
 
 
-def test_removed_mid_read_closes_the_connection_like_a_pulled_card(make_profile) -> None:
+def test_removed_mid_read_closes_the_connection_like_a_pulled_card(
+    make_profile: ProfileFactory,
+) -> None:
     profile = make_profile(fault=Fault.REMOVED_MID_READ)
     with card_on_vpcd(profile) as (driver, card, _):
         channel = bac.run_bac(driver, profile.access_key).secure_channel(driver)
@@ -121,7 +125,7 @@ def test_removed_mid_read_closes_the_connection_like_a_pulled_card(make_profile)
         assert not card.is_alive()
 
 
-def test_serve_stops_when_asked(make_profile) -> None:
+def test_serve_stops_when_asked(make_profile: ProfileFactory) -> None:
     with card_on_vpcd(make_profile()) as (_, card, stop):
         stop.set()
         card.join(TIMEOUT)
