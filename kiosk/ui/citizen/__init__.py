@@ -1,0 +1,1 @@
+"""The citizen-facing window and the view model that alone feeds it."""

@@ -1,0 +1,70 @@
+"""What the citizen window shows, decided by the officer's screens and nothing else.
+
+Screens call ``show``; the citizen window listens to ``page_changed`` only, so it cannot show
+what no screen chose to show. The page goes blank between citizens, after ``IDLE_BLANK_MS`` of
+no new page, and while the station is locked (nothing personal faces the queue then).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.i18n import N_
+
+IDLE_BLANK_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenPage:
+    """One page for the citizen: a short title and what to do now, as Vietnamese source texts.
+
+    Attributes:
+        values: values filled into the texts' ``{name}`` fields (what the citizen may see).
+    """
+
+    title: str
+    instruction: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+PREPARING = CitizenPage(
+    N_("Quầy đang chuẩn bị"),
+    N_("Cán bộ đang kiểm tra thiết bị. Xin vui lòng chờ trong giây lát."),
+)
+
+
+class CitizenViewModel(QObject):
+    """The one source of the citizen window's content; emits None for the blank page."""
+
+    page_changed = Signal(object)
+
+    def __init__(self, idle_ms: int = IDLE_BLANK_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.page: CitizenPage | None = None
+        self.locked = False
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(idle_ms)
+        self._idle.timeout.connect(self.blank)
+
+    def show(self, page: CitizenPage) -> None:
+        """Show ``page`` (ignored while locked) and restart the idle countdown."""
+        if self.locked:
+            return
+        self.page = page
+        self._idle.start()
+        self.page_changed.emit(page)
+
+    def blank(self) -> None:
+        """Show nothing: between citizens, after idle time, on lock."""
+        self._idle.stop()
+        self.page = None
+        self.page_changed.emit(None)
+
+    def set_locked(self, locked: bool) -> None:
+        """Blank the window while locked; after unlocking, screens show their pages again."""
+        self.locked = locked
+        if locked:
+            self.blank()

@@ -1,0 +1,170 @@
+"""The shell every screen lives in: the screen stack, keys, status bar, idle lock, citizen panel.
+
+The window decides which screen is in front and who is signed in; screens only ask (signals).
+Locking never destroys a screen: the lock screen is raised over the work in progress, and the
+officer who locked finds it again after unlocking. Another officer may sign in at the lock
+screen; they start at their own home screen while the first officer's place is remembered.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.ids import UserId
+from kiosk.domain.users import User
+from kiosk.i18n import N_, _
+from kiosk.ui.citizen.placement import Placement
+from kiosk.ui.citizen.window import CitizenWindow
+from kiosk.ui.context import ShellContext
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.keys import KeyBinding, bind_key
+from kiosk.ui.language import toggle_language
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.home import SELF_TEST, HomeScreen
+from kiosk.ui.screens.lock import LockScreen
+from kiosk.ui.screens.login import LoginScreen
+from kiosk.ui.screens.self_test import SelfTestScreen
+from kiosk.ui.self_test_checks import SelfTestCheck
+from kiosk.ui.widgets.key_hints import KeyHints
+from kiosk.ui.widgets.status_bar import KioskStatusBar
+from kiosk.ui.widgets.watermark import DemoWatermark
+
+LOGIN, LOCK, HOME = "login", "lock", "home"
+TITLE = N_("Trạm tiếp nhận định danh điện tử mức 2")
+
+
+class MainWindow(QMainWindow):
+    """The officer's window; ``user`` is who is signed in, or None."""
+
+    def __init__(
+        self, context: ShellContext, checks: list[SelfTestCheck], placement: Placement
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._context = context
+        self.user: User | None = None
+        self._resume: dict[UserId, str] = {}
+        self.stack = QStackedWidget(self)
+        self.screens = self._make_screens(context, checks)
+        self.key_hints = KeyHints(self)
+        self.status = KioskStatusBar(context.settings.station.unit_name, checks, self)
+        self.setStatusBar(self.status)
+        self.citizen = CitizenWindow(context.citizen, demo=context.settings.demo)
+        self._lay_out(placement)
+        minutes = context.settings.security.idle_lock_minutes
+        self.idle = IdleWatcher(max(minutes, 1) * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self._window_keys = [
+            bind_key(self, "F2", N_("English / Tiếng Việt"), toggle_language),
+            bind_key(self, "Ctrl+L", N_("Khóa máy"), self.lock),
+        ]
+        if context.settings.demo:
+            DemoWatermark(self)
+        self.retranslate()
+        self.show_screen(LOGIN)
+
+    def _make_screens(
+        self, context: ShellContext, checks: list[SelfTestCheck]
+    ) -> dict[str, Screen]:
+        session, runner = context.services.session, context.runner
+        login = LoginScreen(session, runner, context.settings.station.unit_name)
+        lock = LockScreen(session, runner)
+        home = HomeScreen()
+        self_test = SelfTestScreen(checks, runner)
+        login.signed_in.connect(self.begin_session)
+        lock.signed_in.connect(self.begin_session)
+        home.open_screen.connect(self.show_screen)
+        home.sign_out_requested.connect(self.sign_out)
+        self_test.back_requested.connect(lambda: self.show_screen(HOME))
+        self_test.check_finished.connect(lambda key, state: self.status.set_check(key, state))
+        screens: dict[str, Screen] = {LOGIN: login, LOCK: lock, HOME: home, SELF_TEST: self_test}
+        for screen in screens.values():
+            self.stack.addWidget(screen)
+        return screens
+
+    def _lay_out(self, placement: Placement) -> None:
+        officer = QWidget(self)
+        column = QVBoxLayout(officer)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.key_hints)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(officer, 3)
+        if placement.is_panel:
+            self.citizen.setParent(central)
+            row.addWidget(self.citizen, 1)
+        else:
+            self.citizen.place(placement)
+        self.setCentralWidget(central)
+
+    @property
+    def current(self) -> Screen:
+        """The screen in front."""
+        screen = self.stack.currentWidget()
+        assert isinstance(screen, Screen)  # noqa: S101 - the stack holds screens only
+        return screen
+
+    def current_name(self) -> str:
+        """The name of the screen in front."""
+        return next(name for name, screen in self.screens.items() if screen is self.current)
+
+    def show_screen(self, name: str) -> None:
+        """Bring screen ``name`` to the front, with its keys and its citizen page."""
+        screen = self.screens[name]
+        self.stack.setCurrentWidget(screen)
+        signed_in = self.user is not None and name != LOCK
+        keys: list[KeyBinding] = list(screen.bindings) + self._window_keys[: 2 if signed_in else 1]
+        self.key_hints.set_bindings(keys)
+        if screen.citizen_page is not None:
+            self._context.citizen.show(screen.citizen_page)
+        else:
+            self._context.citizen.blank()
+        screen.entered()
+
+    def begin_session(self, user: User) -> None:
+        """``user`` signed in (at login or at the lock): open their work or their home screen."""
+        self.user = user
+        self.status.set_user(user)
+        home = self.screens[HOME]
+        assert isinstance(home, HomeScreen)  # noqa: S101 - built above
+        home.show_user(user)
+        self._context.citizen.set_locked(False)
+        self.idle.arm()
+        self.show_screen(self._resume.pop(user.id, HOME))
+
+    def lock(self) -> None:
+        """Raise the lock screen over the work in progress (idle time or Ctrl+L)."""
+        if self.user is None or self.current is self.screens[LOCK]:
+            return
+        self._resume[self.user.id] = self.current_name()
+        lock = self.screens[LOCK]
+        assert isinstance(lock, LockScreen)  # noqa: S101 - built above
+        lock.lock_for(self.user)
+        self.idle.disarm()
+        self._context.citizen.set_locked(True)
+        self.show_screen(LOCK)
+
+    def sign_out(self) -> None:
+        """End the session: back to the login screen, with the citizen window blank."""
+        if self.user is not None:
+            self._resume.pop(self.user.id, None)
+        self.user = None
+        self.status.set_user(None)
+        self.idle.disarm()
+        self._context.citizen.blank()
+        self.show_screen(LOGIN)
+
+    def retranslate(self) -> None:
+        """Translate the window's own texts (screens and bars follow their own events)."""
+        title = _(TITLE)
+        self.setWindowTitle(f"{title} — DEMO" if self._context.settings.demo else title)
+        self.key_hints.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a runtime language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

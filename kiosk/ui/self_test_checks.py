@@ -1,0 +1,145 @@
+"""The start-of-shift checks: what each one asks of the services, and what counts as passing.
+
+Each check is the work of one background job and ends with a ``CheckOutcome``; a failure is a
+coded error, shown with its message. Checks for what this build cannot reach yet (the server and
+the clock offset before sync exists, devices the composition root does not provide) say "not
+configured" rather than pretending to pass.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrinterInfo
+
+from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.domain.progress import Progress, ProgressSink
+from kiosk.i18n import N_
+from kiosk.services.audit_log import AuditLogService
+
+MIN_FREE_BYTES = 2 * 1024**3
+"""Below 2 GiB free, a day of applications with images and hourly backups may not fit."""
+
+
+class CheckState(StrEnum):
+    """Where a check stands; the screen colours its row by it (FAILED rows are red)."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_CONFIGURED = "not_configured"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """What a finished check found: passed or not configured, with a detail to show.
+
+    Attributes:
+        detail: the Vietnamese source text of the detail, with ``{name}`` fields.
+        params: the values of those fields (never personal data).
+    """
+
+    state: CheckState
+    detail: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+CheckWork = Callable[[ProgressSink, threading.Event], CheckOutcome]
+
+
+@dataclass(frozen=True, slots=True)
+class SelfTestCheck:
+    """One row of the self-test: a stable key, its label, the job resource and its work."""
+
+    key: str
+    label: str
+    resource: str
+    work: CheckWork
+
+
+def not_configured(detail: str) -> CheckWork:
+    """A check whose subject this kiosk does not have yet; it says so with ``detail``."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        return CheckOutcome(CheckState.NOT_CONFIGURED, detail)
+
+    return work
+
+
+def database_and_keys(audit: AuditLogService) -> CheckWork:
+    """Open the records with the station's keys and verify the whole audit chain."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        progress(Progress("audit_verify", 0, 0))
+        report = audit.verify()
+        if not report.valid:
+            raise DomainError(ErrorCode.AUDIT_BROKEN, "self-test", first_bad=report.first_bad or 0)
+        return CheckOutcome(
+            CheckState.PASSED, N_("Nhật ký toàn vẹn, {count} mục."), {"count": report.entries}
+        )
+
+    return work
+
+
+def free_disk(folder: Path, minimum: int = MIN_FREE_BYTES) -> CheckWork:
+    """Enough free space in the data folder for the day's work."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        free = shutil.disk_usage(folder).free
+        gigabytes = f"{free / 1024**3:.1f}"
+        if free < minimum:
+            return CheckOutcome(
+                CheckState.FAILED,
+                N_("Chỉ còn {free_gb} GB trống; cần ít nhất {min_gb} GB."),
+                {"free_gb": gigabytes, "min_gb": minimum // 1024**3},
+            )
+        return CheckOutcome(
+            CheckState.PASSED, N_("Còn trống {free_gb} GB."), {"free_gb": gigabytes}
+        )
+
+    return work
+
+
+def printer() -> CheckWork:
+    """A printer is installed for the receipts (the system's default one, else any)."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        chosen = QPrinterInfo.defaultPrinter()
+        if chosen.isNull():
+            printers = QPrinterInfo.availablePrinters()
+            if not printers:
+                raise DomainError(ErrorCode.PRINTER_UNAVAILABLE, "no printer installed")
+            chosen = printers[0]
+        return CheckOutcome(
+            CheckState.PASSED, N_("Máy in: {name}."), {"name": chosen.printerName()}
+        )
+
+    return work
+
+
+def standard_checks(audit: AuditLogService, data_dir: Path) -> list[SelfTestCheck]:
+    """The checks of this build, in the order the screen lists them."""
+    return [
+        SelfTestCheck("database", N_("Cơ sở dữ liệu và khóa"), "store", database_and_keys(audit)),
+        SelfTestCheck("disk", N_("Dung lượng đĩa"), "disk", free_disk(data_dir)),
+        SelfTestCheck("printer", N_("Máy in"), "printer", printer()),
+        SelfTestCheck(
+            "clock",
+            N_("Độ lệch đồng hồ"),
+            "server",
+            not_configured(N_("Chưa cấu hình: cần đồng bộ với máy chủ.")),
+        ),
+        SelfTestCheck(
+            "devices",
+            N_("Đầu đọc thẻ, camera, máy quét"),
+            "devices",
+            not_configured(N_("Chưa cấu hình: thiết bị chưa được kết nối vào phần mềm.")),
+        ),
+    ]

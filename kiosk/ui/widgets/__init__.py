@@ -1,0 +1,1 @@
+"""Small widgets shared by several screens: key hints, job progress, the DEMO watermark."""
