@@ -28,16 +28,20 @@ from kiosk.emrtd.auth.verdict import (
     decide_chip_verdict,
 )
 from kiosk.emrtd.bac import run_bac
-from kiosk.emrtd.errors import AccessDenied, MalformedData
+from kiosk.emrtd.errors import AccessDenied, MalformedData, StatusWordError
 from kiosk.emrtd.files import (
     DEFAULT_SETTINGS,
     EF_COM,
     EF_SOD,
+    EXTENDED_CHUNK,
+    SHORT_CHUNK,
     ElementaryFile,
     ProgressCallback,
     ReadSettings,
     data_group,
+    read_binary,
     read_file,
+    select_file,
 )
 from kiosk.emrtd.keys import TD1MRZ, MRZKey, parse_td1
 from kiosk.emrtd.lds import com as com_file
@@ -46,6 +50,7 @@ from kiosk.emrtd.lds import dg2 as dg2_file
 from kiosk.emrtd.lds import dg13 as dg13_file
 from kiosk.emrtd.lds.dg2 import FaceImage
 from kiosk.emrtd.lds.dg13 import DG13File
+from kiosk.emrtd.tlv import iter_tlvs
 from kiosk.emrtd.transport import Cancellable, Recorder, Transport
 
 READ_ORDER = (1, 13, 14, 15, 2)
@@ -54,6 +59,13 @@ during the long DG2 read loses the least. DG3 (fingerprints) needs Terminal Auth
 is never asked for."""
 
 REQUIRED_GROUPS = (1, 2)
+
+EF_ATR_INFO = 0x2F01
+"""EF.ATR/INFO in the MF (ISO/IEC 7816-4 §8.4): where a card states its APDU size limits."""
+
+TAG_EXTENDED_LENGTH_INFO = 0x7F66
+SM_OVERHEAD = 48
+"""Bytes a protected answer adds around the data: DO'87 header and padding, DO'99, DO'8E, SW."""
 
 ACCESS_BAC = "BAC"
 
@@ -93,7 +105,7 @@ def read_document(
     trust: TrustStore,
     *,
     today: date,
-    settings: ReadSettings = DEFAULT_SETTINGS,
+    settings: ReadSettings | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     reset: Callable[[], None] | None = None,
@@ -107,7 +119,8 @@ def read_document(
             possible expiry is tried).
         trust: the CSCA anchors for Passive Authentication.
         today: the current date (MRZ centuries, certificate validity).
-        settings: chunking and extended length (what is known of the chip and reader).
+        settings: chunking and extended length when already known for this kind of chip;
+            None reads EF.ATR/INFO and uses extended length only when the chip announces it.
         progress: called per access attempt and per file chunk.
         cancel: checked before every APDU.
         reset: resets the card between access attempts (a warm reset, or RF off and on).
@@ -123,8 +136,9 @@ def read_document(
     timings: dict[str, float] = {}
     recorder = Recorder(Cancellable(transport, cancel or threading.Event()))
     with _timed(timings, "access"):
+        chosen = settings or announced_settings(recorder)
         access, channel = _access(recorder, keys, reset, rng, progress)
-    files = _read_files(channel, settings, progress, cancel, timings)
+    files = _read_files(channel, chosen, progress, cancel, timings)
     with _timed(timings, "verify"):
         checked = _verify(files, trust, today)
     return ChipRead(
@@ -141,6 +155,35 @@ def read_document(
         apdus=len(recorder.exchanges),
         timings_ms=timings,
     )
+
+
+def announced_settings(link: Transport) -> ReadSettings:
+    """The read settings the chip's EF.ATR/INFO allows.
+
+    Extended length only when the announced limits hold a whole chunk with the
+    secure-messaging overhead; short reads otherwise. A card without the file, or with one
+    this code does not understand, is read with short APDUs, which every chip accepts.
+    """
+    try:
+        select_file(link, EF_ATR_INFO)
+        info = read_binary(link, 0, 256)
+        limits = _extended_length_limits(info)
+    except (StatusWordError, MalformedData):
+        return DEFAULT_SETTINGS
+    if limits is None:
+        return DEFAULT_SETTINGS
+    chunk = min(EXTENDED_CHUNK, min(limits) - SM_OVERHEAD)
+    if chunk <= SHORT_CHUNK:
+        return DEFAULT_SETTINGS
+    return ReadSettings(extended_length=True, chunk_size=chunk)
+
+
+def _extended_length_limits(info: bytes) -> tuple[int, int] | None:
+    for item in iter_tlvs(info):
+        if item.tag == TAG_EXTENDED_LENGTH_INFO:
+            sizes = [int.from_bytes(c.value, "big") for c in item.children() if c.tag == 0x02]
+            return (sizes[0], sizes[1]) if len(sizes) >= 2 else None
+    return None
 
 
 def _access(

@@ -1,0 +1,1 @@
+"""Camera implementations of ``kiosk.devices.ports.Camera``: an OpenCV device and files."""

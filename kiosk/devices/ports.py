@@ -1,0 +1,154 @@
+"""The ports: what the rest of the kiosk may ask of a device, as ``typing.Protocol``s.
+
+Services and jobs depend on these protocols only; ``kiosk.app`` picks the concrete (real or
+simulated) implementation. Calls are synchronous and blocking, and every long call takes a
+``threading.Event`` to cancel it. The ports, one section each:
+
+- Camera: ``Camera``, the ``Frame`` values it yields and its ``CameraInfo``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.emrtd.transport import Transport
+
+# --- Camera ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One captured image, shared read-only between the display job and face guidance.
+
+    Attributes:
+        image: 8-bit BGR pixels (H x W x 3), marked read-only so no consumer can alter a frame
+            another consumer holds.
+        timestamp: ``time.monotonic()`` when the frame was captured, to measure latency.
+        sequence: the capture counter; a gap means frames were dropped to stay current.
+    """
+
+    image: npt.NDArray[np.uint8]
+    timestamp: float
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class CameraInfo:
+    """What a camera reports about itself, for the status bar and the self-test."""
+
+    name: str
+    width: int
+    height: int
+    fps: float
+
+
+class Camera(Protocol):
+    """A source of frames at a known rate: a webcam, a video file or a folder of images.
+
+    ``frames`` always yields the newest frame: a slow consumer skips frames (and sees gaps in
+    ``sequence``), never a growing backlog. The iterator ends when ``cancel`` is set, checked
+    at least once per frame.
+    """
+
+    def frames(self, cancel: threading.Event) -> Iterator[Frame]:
+        """Yield the newest frames until ``cancel`` is set.
+
+        Raises:
+            kiosk.devices.errors.Unavailable: the camera cannot be opened.
+            kiosk.devices.errors.Busy: another consumer is iterating this camera.
+            kiosk.devices.errors.Lost: the camera went away and did not come back.
+        """
+        ...
+
+    def info(self) -> CameraInfo:
+        """The camera's name and its frame size and rate as configured."""
+        ...
+
+
+# --- Card reader ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardReaderInfo:
+    """A card reader as the status bar, the self-test and ``kiosk card readers`` show it.
+
+    Attributes:
+        name: the reader's name (the PC/SC name, or the simulator's).
+        is_virtual: a test-only reader (vpcd's ``Virtual PCD*`` or the in-process simulator),
+            refused outside demo mode (design.md, "Demo and test material").
+    """
+
+    name: str
+    is_virtual: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CardInfo:
+    """What a card says of itself before any APDU: its ATR (ISO/IEC 7816-3 §8)."""
+
+    atr: bytes
+
+
+class CardSession(Protocol):
+    """One card on one reader, from the moment it is found until it leaves.
+
+    The session ends with the card: once it has left, ``transport`` raises
+    ``kiosk.emrtd.CardRemoved`` for good, even if a card is put back (that is a new session).
+    """
+
+    @property
+    def transport(self) -> Transport:
+        """The plain APDU link to the card; the emrtd protocols wrap it as they need."""
+        ...
+
+    @property
+    def info(self) -> CardInfo:
+        """The card's ATR, read when it was found."""
+        ...
+
+    def reset(self) -> None:
+        """Warm reset (or RF off and on): between access attempts the chip forgets its state.
+
+        Raises:
+            kiosk.emrtd.CardRemoved: the card has left.
+        """
+        ...
+
+    def wait_for_removal(self, cancel: threading.Event) -> None:
+        """Return once the card has left the reader.
+
+        Raises:
+            kiosk.domain.errors.Cancelled: ``cancel`` was set first.
+        """
+        ...
+
+
+class CardReader(Protocol):
+    """One contact or contactless reader (PC/SC, nfcpy, or simulated).
+
+    Listing the readers present is the adapter's business (``kiosk card readers`` asks each
+    backend); a ``CardReader`` is one of them, chosen by name in the machine settings.
+    """
+
+    def describe(self) -> CardReaderInfo:
+        """The reader's name and whether it is virtual."""
+        ...
+
+    def wait_for_card(self, timeout: float | None, cancel: threading.Event) -> CardSession:
+        """Block until a card is on the reader and return its session.
+
+        Args:
+            timeout: seconds to wait, or None to wait until cancelled.
+            cancel: checked at least every 100 ms.
+
+        Raises:
+            kiosk.devices.errors.Timeout: no card came within ``timeout`` (code ``NO_CARD``).
+            kiosk.domain.errors.Cancelled: ``cancel`` was set first.
+        """
+        ...
