@@ -131,3 +131,15 @@ def decode_image(data: bytes, limits: ImageLimits = ImageLimits()) -> Image:
     if image is None or sorted(image.shape[:2]) != sorted((height, width)):
         raise ImageUnreadable("decoder refused the image")
     return np.asarray(image, dtype=np.uint8)
+
+
+def encode_jpeg(image: Image, quality: int = 90) -> bytes:
+    """The image as JPEG bytes, for the captured portrait kept with the application.
+
+    Raises:
+        ImageUnreadable: the encoder refused the pixels (an empty or malformed array).
+    """
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ImageUnreadable("the portrait could not be encoded as JPEG")
+    return bytes(encoded.tobytes())

@@ -15,14 +15,12 @@ import logging
 import threading
 from dataclasses import dataclass
 
-import cv2
-
 from kiosk.devices.ports import Camera
 from kiosk.domain.biometrics import FaceMatch, compare_faces
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.face.detect import Encoding, encode_face, face_distance, landmarks_68
-from kiosk.face.images import decode_image
+from kiosk.face.images import decode_image, encode_jpeg
 from kiosk.face.match import Candidate, best_frame, portrait_crop, single_face
 from kiosk.face.quality import analyse
 
@@ -75,11 +73,8 @@ class FaceCaptureService:
         best = best_frame(candidates)
         live = encode_face(best.image, single_face(best.image))
         distance = face_distance(live, reference)
-        crop = portrait_crop(best.image, best.landmarks)
-        ok, encoded = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        if not ok:
-            raise DomainError(ErrorCode.IMAGE_UNREADABLE, "portrait encoding failed")
-        return FaceCapture(compare_faces(distance, self._threshold), encoded.tobytes(), analysed)
+        portrait = encode_jpeg(portrait_crop(best.image, best.landmarks))
+        return FaceCapture(compare_faces(distance, self._threshold), portrait, analysed)
 
     def _encode_still(self, jpeg: bytes) -> Encoding:
         image = decode_image(jpeg)
