@@ -68,7 +68,6 @@ class TD1MRZ:
     document_code: str
     issuing_state: str
     document_number: str = field(repr=False)
-    optional_data: str = field(repr=False)
     id_number: str | None = field(repr=False)
     date_of_birth: dt.date = field(repr=False)
     sex: str = field(repr=False)
@@ -113,7 +112,6 @@ def parse_td1(text: str, *, today: dt.date) -> TD1MRZ:
         document_code=line1[0:2].rstrip("<"),
         issuing_state=line1[2:5],
         document_number=line1[5:14].rstrip("<"),
-        optional_data=optional.rstrip("<"),
         id_number=id_number,
         date_of_birth=birth_date(line2[0:6], today),
         sex="X" if line2[7] == "<" else line2[7],

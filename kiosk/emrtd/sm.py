@@ -242,11 +242,6 @@ class SecureChannel:
         self._open = True
 
     @property
-    def is_open(self) -> bool:
-        """False once a check has failed: every further transmit raises."""
-        return self._open
-
-    @property
     def ssc(self) -> bytes:
         """The current send sequence counter (of the last message)."""
         return self._ssc.to_bytes(self._keys.block_size, "big")

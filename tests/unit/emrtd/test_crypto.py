@@ -19,7 +19,6 @@ from kiosk.emrtd.crypto.cipher import (
 from kiosk.emrtd.crypto.kdf import (
     ENC_COUNTER,
     MAC_COUNTER,
-    PACE_COUNTER,
     KeyType,
     adjust_parity,
     derive_key,
@@ -28,6 +27,7 @@ from kiosk.emrtd.crypto.mac import aes_cmac, retail_mac
 from kiosk.emrtd.errors import MalformedData
 
 H = bytes.fromhex
+PACE_COUNTER = 3  # K_pi of a PACE password (ICAO 9303-11 §9.7.3)
 
 # ICAO 9303-11 App. D.2
 D2_K_SEED = H("239AB9CB282DAF66231DC5A4DF6BFBAE")

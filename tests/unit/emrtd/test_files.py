@@ -318,4 +318,3 @@ def test_read_a_large_file_under_secure_messaging(key_type: KeyType, extended: b
     assert read_file(channel, DG2, settings=ReadSettings(extended_length=extended)) == PORTRAIT
     assert any(c.ins == 0xB1 for c in chip.commands)
     assert all(c.extended == extended for c in chip.commands[2:])
-    assert channel.is_open

@@ -43,7 +43,6 @@ def test_parse_facts_1_2_synthetic_cccd() -> None:
     assert mrz.issuing_state == "VNM"
     assert mrz.document_number == "090001234"
     assert mrz.id_number == "001090001234"
-    assert mrz.optional_data == "001090001234<<6"
     assert mrz.date_of_birth == dt.date(1990, 1, 1)
     assert mrz.sex == "M"
     assert mrz.date_of_expiry == dt.date(2030, 1, 1)

@@ -99,7 +99,6 @@ def test_icao_app_d4_through_the_channel() -> None:
     assert channel.transmit(READ_18_AT_4).data == H("04303130365F36063034303030305C026175")
     assert channel.ssc == H("887022120C06C22C")
     assert replay.remaining == 0
-    assert channel.is_open
 
 
 class OneAnswer:
@@ -149,7 +148,6 @@ def test_a_bad_response_closes_the_channel(data: bytes, reason: str) -> None:
     channel = SecureChannel(card, D3_KEYS, D3_SSC)
     with pytest.raises(SecureMessagingError, match=reason):
         channel.transmit(SELECT_EF_COM)
-    assert not channel.is_open
     with pytest.raises(SecureMessagingError, match="channel closed"):
         channel.transmit(SELECT_EF_COM)
     assert card.count == 1
@@ -158,14 +156,16 @@ def test_a_bad_response_closes_the_channel(data: bytes, reason: str) -> None:
 def test_a_bare_error_status_is_returned_and_closes_the_channel() -> None:
     channel = SecureChannel(OneAnswer(ResponseAPDU.from_sw(0x6A82)), D3_KEYS, D3_SSC)
     assert channel.transmit(SELECT_EF_COM).sw == 0x6A82
-    assert not channel.is_open
+    with pytest.raises(SecureMessagingError, match="channel closed"):
+        channel.transmit(SELECT_EF_COM)
 
 
 def test_a_transport_failure_closes_the_channel() -> None:
     channel = SecureChannel(OneAnswer(CardRemoved("gone")), D3_KEYS, D3_SSC)
     with pytest.raises(CardRemoved):
         channel.transmit(READ_4)
-    assert not channel.is_open
+    with pytest.raises(SecureMessagingError, match="channel closed"):
+        channel.transmit(READ_4)
 
 
 def test_the_protected_status_word_is_the_one_returned() -> None:
