@@ -22,6 +22,7 @@ from kiosk import __version__
 from kiosk.commands import apps, audit, card, db, keys, support, users
 from kiosk.commands import demo as demo_commands
 from kiosk.commands.base import CommandContext, CommandResult, Handler, UsageError
+from kiosk.commands.gui import open_desktop
 from kiosk.config import ConfigError, Settings, is_demo_requested, load_settings
 from kiosk.domain.errors import (
     Cancelled,
@@ -95,8 +96,9 @@ def _run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        settings = load_settings(args.config, demo=args.demo)
+        setup_logging(settings.log_dir)
+        return open_desktop(args, CommandContext(settings, args.config))
     if getattr(args, "needs_settings", True):
         settings = load_settings(args.config, demo=args.demo or getattr(args, "forces_demo", False))
     else:
