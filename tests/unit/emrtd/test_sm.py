@@ -267,3 +267,29 @@ def test_any_protected_command_gives_a_command_or_an_sm_error(data: bytes, ins: 
         unwrap_command(D3_KEYS, D3_SSC, CommandAPDU(0x0C, ins, 0, 0, data))
     except SecureMessagingError:
         return
+
+
+@PROPERTY
+@given(
+    st.sampled_from([D3_KEYS, AES_KEYS]),
+    st.binary(min_size=16, max_size=16),
+    st.integers(0, 255),
+    st.binary(max_size=300),
+    st.none() | st.integers(1, 65536),
+)
+def test_wrapping_round_trips_on_both_sides(
+    keys: SessionKeys, counter: bytes, ins: int, data: bytes, le: int | None
+) -> None:
+    ssc = counter[: keys.block_size]
+    command = CommandAPDU(0x00, ins, 0x12, 0x34, data, le, extended=(le or 0) > 256)
+    received = unwrap_command(keys, ssc, wrap_command(keys, ssc, command))
+    assert (received.ins, received.p1, received.p2, received.data, received.le) == (
+        ins,
+        0x12,
+        0x34,
+        data,
+        le,
+    )
+    answer = ResponseAPDU(data, 0x62, 0x82)
+    wrapped = wrap_response(keys, ssc, answer, odd_ins=bool(ins & 1))
+    assert unwrap_response(keys, ssc, wrapped) == answer
