@@ -23,7 +23,12 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from kiosk.emrtd.auth import signature
-from kiosk.emrtd.auth.trust import TrustStore, authority_key_identifier, key_identifier
+from kiosk.emrtd.auth.trust import (
+    CERTIFICATE_ERRORS,
+    TrustStore,
+    authority_key_identifier,
+    key_identifier,
+)
 from kiosk.emrtd.auth.verdict import CheckResult, Verdict
 from kiosk.emrtd.errors import MalformedData
 from kiosk.emrtd.lds import sod as sod_file
@@ -94,7 +99,7 @@ def _document_signer(sod: SODFile) -> tuple[x509.Certificate | None, list[Findin
     try:
         dsc = x509.load_der_x509_certificate(sod.document_signer)
         _ = dsc.extensions  # parsed lazily: malformed extensions must fail here
-    except (ValueError, x509.DuplicateExtension):
+    except CERTIFICATE_ERRORS:
         return None, [(Verdict.INVALID, "dsc_malformed")]
     return dsc, []
 

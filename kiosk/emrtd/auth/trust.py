@@ -20,6 +20,14 @@ _log = logging.getLogger(__name__)
 
 CERTIFICATE_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
 
+CERTIFICATE_ERRORS = (
+    ValueError,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+"""What ``cryptography`` raises on a certificate it cannot decode (not all are ValueErrors)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TrustStore:
@@ -55,7 +63,7 @@ def _load_file(path: Path) -> list[x509.Certificate]:
             certificates = [x509.load_der_x509_certificate(data)]
         for certificate in certificates:
             key_identifier(certificate)
-    except (ValueError, x509.DuplicateExtension, UnsupportedAlgorithm) as err:
+    except (*CERTIFICATE_ERRORS, UnsupportedAlgorithm) as err:
         raise MalformedData("CSCA certificate", f"{path.name} is not a usable certificate") from err
     return certificates
 

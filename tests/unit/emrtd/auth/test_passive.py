@@ -178,6 +178,10 @@ def _broken_certificate(signed: cms.SignedData) -> None:
     tbs["extensions"] = [constraints, constraints]  # a repeated extension: cryptography refuses it
 
 
+def _unknown_version(signed: cms.SignedData) -> None:
+    signed["certificates"][0].chosen["tbs_certificate"]["version"] = 3
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -195,6 +199,7 @@ def _broken_certificate(signed: cms.SignedData) -> None:
         ),
         (_no_certificates, CheckResult(Verdict.UNVERIFIED, ("dsc_missing",))),
         (_broken_certificate, CheckResult(Verdict.INVALID, ("dsc_malformed",))),
+        (_unknown_version, CheckResult(Verdict.INVALID, ("dsc_malformed",))),
     ],
 )
 def test_sod_signature_failures(certs, change, expected: CheckResult) -> None:
