@@ -9,6 +9,9 @@ three checks and the overall ``chip_verdict``, file sizes, the APDU count and ti
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -167,11 +170,31 @@ def _iso(value: date | None) -> str | None:
 
 
 def _write_evidence(folder: Path, read: ChipRead) -> None:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, data in read.files.items():
-        target = folder / f"{name}.bin"
-        target.write_bytes(data)
-        target.chmod(0o600)
+    """Write each file read as ``NAME.bin`` (0600) into ``folder``: all of them or none.
+
+    The files go to a private folder beside ``folder``, renamed into place in one step, so a
+    failure leaves no partial evidence, and evidence of two reads is never mixed: ``folder``
+    must not exist yet or be empty.
+
+    Raises:
+        UsageError: ``folder`` cannot be written or already holds files.
+    """
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    except OSError as err:
+        raise UsageError(f"--evidence {folder}: {err.strerror}") from err
+    try:
+        for name, data in read.files.items():
+            descriptor = os.open(
+                staging / f"{name}.bin", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+            )
+            with os.fdopen(descriptor, "wb") as target:
+                target.write(data)
+        staging.replace(folder)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(f"--evidence {folder}: {err.strerror}") from err
 
 
 def _summary(outcome: ChipReadOutcome) -> str:
