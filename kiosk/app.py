@@ -29,6 +29,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Station, Unit
 from kiosk.domain.validators import ValidationFailed
 from kiosk.emrtd.auth.trust import TrustStore
+from kiosk.emrtd.errors import MalformedData
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
@@ -209,17 +210,29 @@ def trust_store(settings: Settings, override: Path | None = None) -> TrustStore:
 
     Raises:
         ConfigError: a test anchor is installed outside demo mode (design.md: the kiosk refuses).
+        DomainError: TRUST_STORE_INVALID, the folder is missing or holds a broken certificate.
     """
     if override is not None:
-        return TrustStore.load(override)
+        return _load_anchors(override)
     installed = settings.data_dir / "trust"
-    anchors = TrustStore.load(installed).certificates if installed.is_dir() else ()
+    anchors = _load_anchors(installed).certificates if installed.is_dir() else ()
     if not settings.demo:
         if any(is_test_anchor(certificate) for certificate in anchors):
             raise ConfigError("trust", "a test CSCA is installed; remove it before real use")
         return TrustStore(anchors)
     test_pki = load_or_create(settings.sim_dir / "pki")
     return TrustStore((*anchors, *TrustStore.load(test_pki.trust_dir).certificates))
+
+
+def _load_anchors(folder: Path) -> TrustStore:
+    """The CSCA certificates of ``folder``, or TRUST_STORE_INVALID naming what is wrong."""
+    try:
+        return TrustStore.load(folder)
+    except OSError as err:
+        reason = f"{folder}: {err.strerror}"
+        raise DomainError(ErrorCode.TRUST_STORE_INVALID, reason, reason=reason) from err
+    except MalformedData as err:
+        raise DomainError(ErrorCode.TRUST_STORE_INVALID, str(err), reason=err.reason) from err
 
 
 def simulated_card_reader(
