@@ -17,7 +17,7 @@ from kiosk.commands.base import CommandContext, CommandResult
 from kiosk.i18n import _
 
 COMPONENTS = {
-    "PySide6": "PySide6",
+    "PySide6": "PySide6-Essentials",
     "cv2": "opencv-python-headless",
     "dlib": "dlib-bin",
     "face_recognition_models": "face-recognition-models",
