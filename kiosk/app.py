@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -40,6 +42,7 @@ from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
 from kiosk.services.users import UserService
+from kiosk.store.backup import SUFFIX as BACKUP_SUFFIX
 from kiosk.store.backup import backup_database, restore_database
 from kiosk.store.custody import KeyCustody, LinuxKeyFile, WindowsDPAPI
 from kiosk.store.engine import (
@@ -93,6 +96,11 @@ class _StoreOperations:
         recovery = _recovery_key(self.settings)
         self.keys = rotate_master_key(self.sessions, self.custody, self.keys, self.clock, recovery)
 
+    def last_backup_at(self) -> datetime | None:
+        folder = self.settings.backup_dir
+        times = [path.stat().st_mtime for path in folder.glob(f"*{BACKUP_SUFFIX}")]
+        return datetime.fromtimestamp(max(times), UTC) if times else None
+
     def _database_file(self) -> Path:
         database = self.engine.url.database
         if self.engine.dialect.name != "sqlite" or not database:
@@ -113,6 +121,48 @@ class Kiosk:
     def keys(self) -> StationKeys:
         """The station's keys as they are now (rotation replaces them)."""
         return self.operations.keys
+
+    def start_background(self) -> BackgroundWork:
+        """Start the threads the running kiosk owns (the hourly backup); stop them on exit."""
+        work = BackgroundWork()
+        work.every(BACKUP_CHECK_SECONDS, "backup", self.services.maintenance.backup_if_due)
+        return work
+
+
+BACKUP_CHECK_SECONDS = 300.0
+"""How often the backup thread asks whether a backup is due."""
+
+
+class BackgroundWork:
+    """Plain threads owned by the composition root, each repeating one task until stopped.
+
+    Each loop is a job boundary: a failure is logged and the loop goes on (the next round may
+    succeed: a backup disk plugged back in), so one bad round never stops the schedule.
+    """
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def every(self, seconds: float, name: str, task: Callable[[], object]) -> None:
+        """Run ``task`` every ``seconds`` (first after ``seconds``) on a thread of its own."""
+
+        def loop() -> None:
+            while not self._stop.wait(seconds):
+                try:
+                    task()
+                except Exception:
+                    log.exception("background task %s failed; it runs again later", name)
+
+        thread = threading.Thread(target=loop, name=f"kiosk-{name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask every loop to end and wait for the current rounds to finish."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Kiosk:

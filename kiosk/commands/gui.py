@@ -21,4 +21,8 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
         line = _("Tài khoản trình diễn {user}: mật khẩu {password}")
         for username, password in ensure_demo_accounts(kiosk).items():
             print(line.format(user=username, password=password))  # noqa: T201 - shown once
-    return run(context.settings, kiosk.services)
+    background = kiosk.start_background()
+    try:
+        return run(context.settings, kiosk.services)
+    finally:
+        background.stop()

@@ -6,11 +6,19 @@ root holds; it hands them in as a ``StoreOperations`` object.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from kiosk.domain.application import ApplicationState
 from kiosk.domain.users import Permission, User, require
 from kiosk.services.context import ServiceContext
+
+BACKUP_INTERVAL = timedelta(hours=1)
+"""How often a backup is taken while applications wait to be delivered."""
+
+WAITING = (ApplicationState.SUBMITTED, ApplicationState.APPROVED)
+"""Applications not yet safe at the central server (until the outbox says so)."""
 
 
 class StoreOperations(Protocol):
@@ -24,6 +32,9 @@ class StoreOperations(Protocol):
 
     def rotate_keys(self) -> None:
         """Replace the master key, re-wrapping every data key."""
+
+    def last_backup_at(self) -> datetime | None:
+        """When the newest backup in the backup folder was written, if there is one."""
 
 
 class MaintenanceService:
@@ -52,6 +63,21 @@ class MaintenanceService:
         require(admin, Permission.MANAGE_SETTINGS)
         self._operations.rotate_keys()
         self._audit(admin, "keys_rotate", "master")
+
+    def backup_if_due(self) -> Path | None:
+        """Take the scheduled backup when applications wait and the last one is an hour old.
+
+        Called by the composition root's backup thread; nothing waiting means nothing at risk,
+        so no backup is taken then.
+        """
+        with self._context.read() as uow:
+            waiting = uow.applications.page(WAITING, limit=1)
+        if not waiting:
+            return None
+        last = self._operations.last_backup_at()
+        if last is not None and self._context.clock.now() - last < BACKUP_INTERVAL:
+            return None
+        return self.backup(None)
 
     def _audit(self, admin: User | None, action: str, subject: str) -> None:
         now = self._context.clock.now()
