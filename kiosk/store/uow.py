@@ -56,9 +56,9 @@ class UnitOfWork:
 
     def __exit__(
         self,
-        exc_type: type[BaseException] | None,
+        _exc_type: type[BaseException] | None,
         exc: BaseException | None,
-        traceback: TracebackType | None,
+        _traceback: TracebackType | None,
     ) -> None:
         session, self._session = self._require_session(), None
         session.rollback()
