@@ -156,8 +156,11 @@ class Settings:
 
     @property
     def log_dir(self) -> Path:
-        """The log folder: configured, or ``logs`` inside the data folder."""
-        return Path(self.paths.log_dir) if self.paths.log_dir else self.data_dir / "logs"
+        """The log folder: configured, or the platform's log folder (``demo`` inside it)."""
+        if self.paths.log_dir:
+            return Path(self.paths.log_dir)
+        base = Path(platformdirs.user_log_dir("kiosk", appauthor=False))
+        return base / "demo" if self.demo else base
 
     @property
     def sim_dir(self) -> Path:

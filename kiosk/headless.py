@@ -65,7 +65,11 @@ def run_headless_demo(settings: Settings, data_dir: Path | None = None) -> dict[
     kiosk_settings = dataclasses.replace(
         settings,
         demo=True,
-        paths=PathSettings(data_dir=str(run / "kiosk"), sim_dir=str(run / "sim")),
+        paths=PathSettings(
+            data_dir=str(run / "kiosk"),
+            log_dir=str(run / "kiosk" / "logs"),
+            sim_dir=str(run / "sim"),
+        ),
     )
     setup_logging(kiosk_settings.log_dir)
     kiosk = app.build(kiosk_settings)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.config import ConfigError, PathSettings, Settings, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -98,8 +98,16 @@ def test_folders_default_inside_the_data_folder(
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path))
     settings = Settings(demo=True)
     assert settings.data_dir == tmp_path
-    assert settings.log_dir == tmp_path / "logs"
     assert settings.backup_dir == tmp_path / "backups"
+    assert settings.sim_dir == tmp_path / "sim"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'kiosk.db'}"
+
+
+def test_logs_go_to_the_platform_log_folder_unless_configured(tmp_path: Path) -> None:
+    assert Settings(demo=True).log_dir.name == "demo"
+    assert Settings(demo=False).log_dir == Settings(demo=True).log_dir.parent
+    configured = Settings(paths=PathSettings(log_dir=str(tmp_path)))
+    assert configured.log_dir == tmp_path
 
 
 def test_demo_data_is_kept_apart_from_production_data() -> None:
