@@ -1,5 +1,6 @@
-"""No personal value reaches the disk in clear: the database, its -wal and -shm, or a backup."""
+"""No personal value reaches the disk or the log in clear: the database, -wal, -shm, backups."""
 
+import logging
 import sqlite3
 import unicodedata
 from datetime import date
@@ -47,7 +48,8 @@ def _assert_absent(files: list[Path]) -> None:
             assert needle not in content, f"{label} found in {path.name}"
 
 
-def test_nothing_personal_is_stored_in_clear(tmp_path, store, enrol, citizen) -> None:
+def test_nothing_personal_is_stored_in_clear(tmp_path, store, enrol, citizen, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
     assert citizen.full_name == NAME
     assert citizen.date_of_birth == BIRTH
     for _ in range(3):
@@ -60,6 +62,9 @@ def test_nothing_personal_is_stored_in_clear(tmp_path, store, enrol, citizen) ->
     files = [store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm"), backup]
     assert all(path.exists() for path in files)
     _assert_absent(files)
+    logged = "\n".join(record.getMessage() for record in caplog.records).encode()
+    for label, needle in _needles().items():
+        assert needle not in logged, f"{label} logged"
 
 
 def test_the_search_finds_a_value_stored_in_clear(tmp_path) -> None:
