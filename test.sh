@@ -18,7 +18,7 @@ step "ruff check";  "$V/ruff" check "${sources[@]}"
 step "ruff format"; "$V/ruff" format --check "${sources[@]}"
 step "mypy --strict kiosk"; "$V/mypy"
 step "import contracts"; "$V/lint-imports"
-step "dead code";   "$V/vulture"
+step "dead code";   "$V/python" tools/dead_code.py
 step "catalogues";  "$V/python" tools/compile_catalogues.py
 
 step "pytest"

@@ -29,17 +29,13 @@ class RecordService:
         limit: int = 50,
     ) -> list[Application]:
         """A page of applications, most recently changed first (keyset paging on ``before``)."""
-        require(
-            actor, Permission.CAPTURE if not actor.can(Permission.REVIEW) else Permission.REVIEW
-        )
+        _require_reader(actor)
         with self._context.read() as uow:
             return uow.applications.page(states, before, limit)
 
     def show(self, actor: User, application_id: ApplicationId) -> Application:
         """One application with its personal data; the view is audited."""
-        require(
-            actor, Permission.CAPTURE if not actor.can(Permission.REVIEW) else Permission.REVIEW
-        )
+        _require_reader(actor)
         now = self._context.clock.now()
         with self._context.write() as uow:
             application = uow.applications.get(application_id)
