@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
@@ -149,6 +150,34 @@ class CardReader(Protocol):
 
         Raises:
             kiosk.devices.errors.Timeout: no card came within ``timeout`` (code ``NO_CARD``).
+            kiosk.domain.errors.Cancelled: ``cancel`` was set first.
+        """
+        ...
+
+
+# --- Document scanner -----------------------------------------------------------------------
+
+
+class Side(StrEnum):
+    """Which side of a card is being scanned (both when the card has data on both)."""
+
+    FRONT = "front"
+    BACK = "back"
+
+
+class DocumentScanner(Protocol):
+    """One image of one side of a card: a document camera's snapshot or an image file.
+
+    The image is the whole scene as captured (8-bit BGR); finding and flattening the card is
+    ``kiosk.documents``' work, so every scanner is checked by the same code.
+    """
+
+    def capture(self, side: Side, cancel: threading.Event) -> npt.NDArray[np.uint8]:
+        """Capture ``side`` and return its image.
+
+        Raises:
+            kiosk.devices.errors.Unavailable: the scanner cannot be opened or has no image.
+            kiosk.devices.errors.Timeout: the card never lay still long enough.
             kiosk.domain.errors.Cancelled: ``cancel`` was set first.
         """
         ...

@@ -1,0 +1,1 @@
+"""Document scanners behind the ``DocumentScanner`` port: a document camera and image files."""
