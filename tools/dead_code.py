@@ -1,4 +1,4 @@
-"""Dead-code gate: vulture over kiosk/, keeping the findings that mean dead code.
+"""Dead-code gate: vulture over the product (with the tests as users), keeping real findings.
 
 At 60 % confidence vulture also lists every dataclass field and enum member that only
 serialisation, the database or the JSON output reads; those are not dead, and whitelisting
@@ -22,7 +22,9 @@ def findings() -> list[str]:
     done = subprocess.run(
         [sys.executable, "-m", "vulture"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    # Tests are scanned so that API they exercise counts as used, but their own fixtures and
+    # hooks are called by pytest, which vulture cannot see: only the product is judged.
+    lines = [line for line in done.stdout.splitlines() if line.startswith("kiosk/")]
     return [line for line in lines if any(kind in line for kind in KEPT_KINDS) or _sure(line)]
 
 
