@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
+from kiosk.domain.errors import Cancelled, CodedError, DomainError, ErrorCode
 from kiosk.i18n import N_
 from kiosk.log import new_incident_id
 from kiosk.messages import UserMessage, describe
@@ -44,28 +45,46 @@ def _message_labels(parent: QWidget, layout: QVBoxLayout) -> tuple[QLabel, QLabe
 
 
 class ErrorBanner(QFrame):
-    """A message shown inside a screen, above its form, until the next attempt clears it."""
+    """A message shown inside a screen, above its form, until the next attempt clears it.
+
+    It keeps the coded error, not the words, so a language switch words it again.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorBanner")
         layout = QVBoxLayout(self)
         self._title, self._what, self._todo = _message_labels(self, layout)
+        self.error: CodedError | None = None
         self.message: UserMessage | None = None
         self.hide()
 
-    def show_message(self, message: UserMessage) -> None:
-        """Show ``message`` (already in the language in force)."""
-        self.message = message
-        self._title.setText(message.title)
-        self._what.setText(message.what)
-        self._todo.setText(message.todo)
+    def show_error(self, error: CodedError) -> None:
+        """Show the message of ``error`` in the language in force."""
+        self.error = error
+        self.retranslate()
         self.show()
 
     def clear(self) -> None:
         """Hide the banner (a new attempt starts)."""
+        self.error = None
         self.message = None
         self.hide()
+
+    def retranslate(self) -> None:
+        """Word the error again in the language in force."""
+        if self.error is None:
+            return
+        self.message = describe(self.error)
+        self._title.setText(self.message.title)
+        self._what.setText(self.message.what)
+        self._todo.setText(self.message.todo)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a runtime language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 class ErrorDialog(QDialog):

@@ -61,6 +61,8 @@ class JobHandle(QObject):
         super().__init__()
         self.job = job
         self.done = False
+        # The coded error behind ``failed``: a screen words it again after a language switch.
+        self.error: DomainError | None = None
 
     def cancel(self) -> None:
         """Ask the work to stop at its next check; ``cancelled`` follows when it does."""
@@ -97,11 +99,13 @@ def execute(handle: JobHandle) -> None:
         handle.cancelled.emit()
     except DomainError as err:
         log.info("job %s failed: %s", job.name, err)
+        handle.error = err
         handle.failed.emit(describe(err))
     except Exception:
         incident = new_incident_id()
         log.exception("job %s crashed, incident %s", job.name, incident)
-        handle.failed.emit(describe(DomainError(ErrorCode.INTERNAL, incident=incident)))
+        handle.error = DomainError(ErrorCode.INTERNAL, incident=incident)
+        handle.failed.emit(describe(handle.error))
     else:
         handle.succeeded.emit(result)
     handle.finished.emit()

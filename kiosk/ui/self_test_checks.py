@@ -107,29 +107,39 @@ def free_disk(folder: Path, minimum: int = MIN_FREE_BYTES) -> CheckWork:
     return work
 
 
-def printer() -> CheckWork:
-    """A printer is installed for the receipts (the system's default one, else any)."""
+def installed_printer() -> str | None:
+    """The system's default printer, else any installed one, else None (Qt print support)."""
+    chosen = QPrinterInfo.defaultPrinter()
+    if chosen.isNull():
+        printers = QPrinterInfo.availablePrinters()
+        if not printers:
+            return None
+        chosen = printers[0]
+    return chosen.printerName()
+
+
+def printer(find: Callable[[], str | None] = installed_printer) -> CheckWork:
+    """A printer is installed for the receipts; ``find`` names it (tests give their own)."""
 
     def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
-        chosen = QPrinterInfo.defaultPrinter()
-        if chosen.isNull():
-            printers = QPrinterInfo.availablePrinters()
-            if not printers:
-                raise DomainError(ErrorCode.PRINTER_UNAVAILABLE, "no printer installed")
-            chosen = printers[0]
-        return CheckOutcome(
-            CheckState.PASSED, N_("Máy in: {name}."), {"name": chosen.printerName()}
-        )
+        name = find()
+        if name is None:
+            raise DomainError(ErrorCode.PRINTER_UNAVAILABLE, "no printer installed")
+        return CheckOutcome(CheckState.PASSED, N_("Máy in: {name}."), {"name": name})
 
     return work
 
 
-def standard_checks(audit: AuditLogService, data_dir: Path) -> list[SelfTestCheck]:
+def standard_checks(
+    audit: AuditLogService,
+    data_dir: Path,
+    find_printer: Callable[[], str | None] = installed_printer,
+) -> list[SelfTestCheck]:
     """The checks of this build, in the order the screen lists them."""
     return [
         SelfTestCheck("database", N_("Cơ sở dữ liệu và khóa"), "store", database_and_keys(audit)),
         SelfTestCheck("disk", N_("Dung lượng đĩa"), "disk", free_disk(data_dir)),
-        SelfTestCheck("printer", N_("Máy in"), "printer", printer()),
+        SelfTestCheck("printer", N_("Máy in"), "printer", printer(find_printer)),
         SelfTestCheck(
             "clock",
             N_("Độ lệch đồng hồ"),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.keys import KeyBinding, bind_key
@@ -48,10 +48,14 @@ class Screen(QWidget):
         inner = QVBoxLayout(column)
         for widget in widgets:
             inner.addWidget(widget)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        # A grid with stretching neighbours, not an alignment flag: Qt ignores a wrapped label's
+        # height-for-width inside an aligned item, and a long message would be cut.
+        outer = QGridLayout(self)
+        outer.addWidget(column, 1, 1)
+        outer.setRowStretch(0, 1)
+        outer.setRowStretch(2, 2)
+        outer.setColumnStretch(0, 1)
+        outer.setColumnStretch(2, 1)
 
     def entered(self) -> None:
         """Called when the screen comes to the front; screens put the focus where work starts."""

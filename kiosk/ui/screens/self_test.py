@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.domain.errors import CodedError, DomainError, ErrorCode
 from kiosk.i18n import N_, _
-from kiosk.messages import UserMessage
+from kiosk.messages import describe
 from kiosk.ui.citizen.view_model import PREPARING
 from kiosk.ui.jobs import Job, JobRunner
 from kiosk.ui.screens.base import Screen
@@ -38,16 +39,16 @@ class _Row:
         self.detail.setWordWrap(True)
         self.state = CheckState.WAITING
         self.outcome: CheckOutcome | None = None
-        self.message: UserMessage | None = None
+        self.error: CodedError | None = None
 
     def set(self, state: CheckState, outcome: CheckOutcome | None = None) -> None:
         self.state, self.outcome = state, outcome
-        self.message = None
+        self.error = None
         self.retranslate()
 
-    def fail(self, message: UserMessage) -> None:
+    def fail(self, error: CodedError) -> None:
         self.set(CheckState.FAILED)
-        self.message = message
+        self.error = error
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -55,8 +56,9 @@ class _Row:
         self.state_label.setText(_(STATE_TEXTS[self.state]))
         self.state_label.setProperty("state", self.state.value)
         self.state_label.style().polish(self.state_label)
-        if self.message is not None:
-            self.detail.setText(f"{self.message.what} {self.message.todo}")
+        if self.error is not None:
+            message = describe(self.error)
+            self.detail.setText(f"{message.what} {message.todo}")
         elif self.outcome is not None:
             self.detail.setText(_(self.outcome.detail).format(**self.outcome.params))
         else:
@@ -128,7 +130,7 @@ class SelfTestScreen(Screen):
             Job(f"self-test {row.check.key}", row.check.resource, row.check.work)
         )
         handle.succeeded.connect(lambda outcome: self._finish(row, outcome.state, outcome))
-        handle.failed.connect(lambda message: self._fail(row, message))
+        handle.failed.connect(lambda _message: self._fail(row, handle.error))
         handle.cancelled.connect(self._cancel_rest)
         handle.cancelled.connect(lambda: self._finish(row, CheckState.CANCELLED))
         handle.finished.connect(self._start_next)
@@ -139,8 +141,8 @@ class SelfTestScreen(Screen):
         row.set(state, outcome)
         self.check_finished.emit(row.check.key, state.value)
 
-    def _fail(self, row: _Row, message: UserMessage) -> None:
-        row.fail(message)
+    def _fail(self, row: _Row, error: CodedError | None) -> None:
+        row.fail(error or DomainError(ErrorCode.INTERNAL))
         self.check_finished.emit(row.check.key, CheckState.FAILED.value)
 
     def _cancel_rest(self) -> None:

@@ -15,10 +15,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 from kiosk.domain.progress import ProgressSink
 from kiosk.domain.users import User
 from kiosk.i18n import N_
-from kiosk.messages import UserMessage
 from kiosk.services.session import SessionService
 from kiosk.ui.errors import ErrorBanner
-from kiosk.ui.jobs import Job, JobRunner
+from kiosk.ui.jobs import Job, JobHandle, JobRunner
 from kiosk.ui.texts import TextBinder
 
 STORE = "store"
@@ -84,7 +83,7 @@ class SignInForm(QWidget):
 
         handle = self._runner.prepare(Job("sign in", STORE, work))
         handle.succeeded.connect(self._on_success)
-        handle.failed.connect(self._on_failure)
+        handle.failed.connect(lambda _message: self._on_failure(handle))
         handle.finished.connect(lambda: self._set_busy(False))
         self._set_busy(True)
         self._runner.start(handle)
@@ -105,7 +104,8 @@ class SignInForm(QWidget):
         self.password.clear()
         self.signed_in.emit(user)
 
-    def _on_failure(self, message: UserMessage) -> None:
+    def _on_failure(self, handle: JobHandle) -> None:
         self.password.clear()
         self.password.setFocus()
-        self.banner.show_message(message)
+        if handle.error is not None:
+            self.banner.show_error(handle.error)

@@ -52,6 +52,12 @@ class StepProgress(QWidget):
         if self._handle is not None:
             self._handle.cancel()
 
+    def fraction(self) -> float | None:
+        """How much of the followed job is done, or None while its total is unknown."""
+        if self._bar.maximum() == 0:
+            return None
+        return self._bar.value() / self._bar.maximum()
+
     def is_busy(self) -> bool:
         """Whether a followed job is still running."""
         return self._handle is not None
