@@ -4,7 +4,7 @@ At 60 % confidence vulture also lists every dataclass field and enum member that
 serialisation, the database or the JSON output reads; those are not dead, and whitelisting
 hundreds of them would bury the real findings. So this keeps unused functions, methods,
 classes, properties, imports and anything vulture is at least 90 % sure of, and fails when
-any is left. Names used only by Qt or by entry points go in tools/vulture_whitelist.py.
+any is left. Framework hooks go in ``ignore_names`` under ``[tool.vulture]`` in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KEPT_KINDS = ("unused function", "unused method", "unused class", "unused property", "unused import")
+KEPT_KINDS = (
+    "unused function",
+    "unused method",
+    "unused class",
+    "unused property",
+    "unused import",
+)
 
 
 def findings() -> list[str]:
@@ -29,7 +35,7 @@ def findings() -> list[str]:
 
 
 def _sure(line: str) -> bool:
-    confidence = line.rsplit("(", 1)[-1].rstrip("% confidence)")
+    confidence = line.rsplit("(", 1)[-1].removesuffix("% confidence)")
     return confidence.isdigit() and int(confidence) >= 90
 
 
