@@ -1,9 +1,9 @@
 """A camera that plays a video file or a folder of images, looped, at a given rate.
 
 It is the simulated camera (pointed at ``resources/demo``) and a test double that needs no
-device. Frames are produced on demand in the consumer's thread and paced on a monotonic
-clock: a consumer that falls behind skips to the frame due now, as a live camera would, so
-there is never a backlog.
+device. Frames are decoded on demand in the consumer's thread, one at a time (a clip is never
+held in memory), and paced on a monotonic clock: a consumer that falls behind skips to the
+frame due now, as a live camera would, so there is never a backlog.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -22,7 +23,6 @@ from kiosk.devices.ports import CameraInfo, Frame
 from kiosk.domain.errors import ErrorCode
 
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp"})
-_MAX_IMAGES = 1000  # an image folder is decoded into memory once; this bounds it
 
 Pixels = npt.NDArray[np.uint8]
 
@@ -31,47 +31,70 @@ def _unavailable(path: Path, detail: str) -> Unavailable:
     return Unavailable(ErrorCode.CAMERA_UNAVAILABLE, path.name, detail)
 
 
-def _read_folder(folder: Path) -> list[Pixels]:
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
-    if not paths:
-        raise _unavailable(folder, "no images")
-    if len(paths) > _MAX_IMAGES:
-        raise _unavailable(folder, f"more than {_MAX_IMAGES} images")
-    images = [cv2.imread(str(path), cv2.IMREAD_COLOR) for path in paths]
-    if any(image is None for image in images):
-        raise _unavailable(folder, "an image cannot be decoded")
-    return [np.asarray(image, dtype=np.uint8) for image in images]
+class _Reader(Protocol):
+    def next(self, skip: int) -> Pixels:
+        """The frame after skipping ``skip`` frames, wrapping round at the end."""
+        ...
+
+    def close(self) -> None:
+        """Free the file."""
+        ...
 
 
-def _read_video(path: Path) -> list[Pixels]:
-    capture = cv2.VideoCapture(str(path))
-    try:
-        images: list[Pixels] = []
-        while len(images) < _MAX_IMAGES:
-            ok, image = capture.read()
-            if not ok:
-                break
-            images.append(np.asarray(image, dtype=np.uint8))
-    finally:
-        capture.release()
-    if not images:
-        raise _unavailable(path, "no frames")
-    return images
+class _FolderReader:
+    """Images of a folder in name order, each decoded when it is due."""
+
+    def __init__(self, folder: Path) -> None:
+        self._paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
+        if not self._paths:
+            raise _unavailable(folder, "no images")
+        self._index = -1
+
+    def next(self, skip: int) -> Pixels:
+        self._index = (self._index + 1 + skip) % len(self._paths)
+        path = self._paths[self._index]
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            raise _unavailable(path, "cannot be decoded")
+        return np.asarray(image, dtype=np.uint8)
+
+    def close(self) -> None:
+        """Nothing is held open between frames."""
 
 
-def load_frames(path: Path) -> list[Pixels]:
-    """Decode every image of a folder, or every frame of a video, in order.
+class _VideoReader:
+    """A video file read in order; skipped frames are grabbed but not decoded."""
 
-    A demo clip is short, so it is decoded once and replayed from memory (at most 1,000
-    frames), which keeps the rate steady and the file closed while playing.
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._capture = cv2.VideoCapture(str(path))
+        if not self._capture.isOpened():
+            raise _unavailable(path, "cannot be opened")
 
-    Raises:
-        Unavailable: the path is missing, empty or undecodable.
-    """
+    def next(self, skip: int) -> Pixels:
+        for _ in range(skip):
+            if not self._capture.grab():
+                self._rewind()
+        ok, image = self._capture.read()
+        if not ok:
+            self._rewind()
+            ok, image = self._capture.read()
+        if not ok:
+            raise _unavailable(self._path, "no frames")
+        return np.asarray(image, dtype=np.uint8)
+
+    def _rewind(self) -> None:
+        self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+def _reader(path: Path) -> _Reader:
     if path.is_dir():
-        return _read_folder(path)
+        return _FolderReader(path)
     if path.is_file():
-        return _read_video(path)
+        return _VideoReader(path)
     raise _unavailable(path, "no such file or folder")
 
 
@@ -86,23 +109,18 @@ class FileCamera:
     def __init__(self, path: Path, fps: float = 30.0) -> None:
         self._path = path
         self._fps = fps
-        self._images: list[Pixels] | None = None
-
-    def _loaded(self) -> list[Pixels]:
-        if self._images is None:
-            images = load_frames(self._path)
-            for image in images:
-                image.setflags(write=False)
-            self._images = images
-        return self._images
 
     def info(self) -> CameraInfo:
-        """The file's name, its frame size and the playback rate.
+        """The file's name, its frame size (from the first frame) and the playback rate.
 
         Raises:
             Unavailable: the path cannot be read.
         """
-        height, width = self._loaded()[0].shape[:2]
+        reader = _reader(self._path)
+        try:
+            height, width = reader.next(0).shape[:2]
+        finally:
+            reader.close()
         return CameraInfo(
             name=f"files:{self._path.name}", width=width, height=height, fps=self._fps
         )
@@ -111,16 +129,23 @@ class FileCamera:
         """Yield the frame due now, looping for ever, until ``cancel`` is set.
 
         Raises:
-            Unavailable: the path cannot be read.
+            Unavailable: the path cannot be read, or an image in it cannot be decoded.
         """
-        images = self._loaded()
+        reader = _reader(self._path)
+        try:
+            yield from self._paced(reader, cancel)
+        finally:
+            reader.close()
+
+    def _paced(self, reader: _Reader, cancel: threading.Event) -> Iterator[Frame]:
         period = 1.0 / self._fps
         start = time.monotonic()
         sequence = 0
         while not cancel.is_set():
-            now = time.monotonic()
-            sequence = max(sequence + 1, int((now - start) / period) + 1)
-            if cancel.wait(max(0.0, start + (sequence - 1) * period - now)):
+            due = max(sequence + 1, int((time.monotonic() - start) / period) + 1)
+            if cancel.wait(max(0.0, start + (due - 1) * period - time.monotonic())):
                 return
-            image = images[(sequence - 1) % len(images)]
+            image = reader.next(due - sequence - 1)
+            image.setflags(write=False)
+            sequence = due
             yield Frame(image=image, timestamp=time.monotonic(), sequence=sequence)

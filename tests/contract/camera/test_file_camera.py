@@ -15,7 +15,7 @@ from kiosk.devices.errors import Unavailable
 
 def _folder(root: Path, count: int) -> Path:
     for index in range(count):
-        cv2.imwrite(str(root / f"{index}.png"), np.full((24, 32, 3), index * 20, np.uint8))
+        cv2.imwrite(str(root / f"{index + 1}.png"), np.full((24, 32, 3), index * 20, np.uint8))
     return root
 
 
@@ -45,8 +45,8 @@ def test_an_empty_folder_is_unavailable(tmp_path: Path) -> None:
         FileCamera(tmp_path).info()
 
 
-def test_an_undecodable_image_is_unavailable(tmp_path: Path) -> None:
+def test_an_undecodable_image_is_unavailable_when_due(tmp_path: Path) -> None:
     _folder(tmp_path, 2)
-    (tmp_path / "9.png").write_bytes(b"not a png")
+    (tmp_path / "0.png").write_bytes(b"not a png")  # first in name order
     with pytest.raises(Unavailable):
         next(FileCamera(tmp_path).frames(threading.Event()))
