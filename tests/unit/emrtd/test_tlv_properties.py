@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.emrtd import tlv
-from kiosk.emrtd.errors import EmrtdError
+from kiosk.emrtd.errors import EmrtdError, MalformedData
 
 PROPERTY = settings.get_profile("emrtd")
 
@@ -69,3 +70,13 @@ def test_structures_round_trip_and_their_mutations_stay_typed(
     for candidate in (mutated, cut):
         with contextlib.suppress(EmrtdError):
             _walk(tlv.decode(candidate))
+
+
+@PROPERTY
+@given(_tree, st.data())
+def test_an_object_cut_short_is_never_accepted(raw: bytes, data: st.DataObject) -> None:
+    # A file that ends early (the truncated-file fault) must not yield a value shorter than
+    # its length promised: every proper prefix of one object is malformed.
+    cut = raw[: data.draw(st.integers(1, len(raw) - 1))]
+    with pytest.raises(MalformedData):
+        list(tlv.iter_tlvs(cut))
