@@ -137,6 +137,10 @@ def rotate_master_key(
 
     Crash-safe: the new key is kept as ``master.next`` before the transaction and promoted after
     it; ``unlock`` finishes a promotion interrupted by a crash, and discards a stale ``next``.
+    The recovery copy is remade for the new key from ``recovery_key``; with ``None`` the new key
+    has no recovery copy (the old copy would open nothing). The derivation secret is kept, so
+    audit MACs and the ID-number index stay valid. Backups made before the rotation need the old
+    master key (or its recovery copy): take a fresh backup right after rotating.
     """
     new_ring = KeyRing(crypto.new_key(), keys.ring.derivation_secret)
     custody.save(MASTER_NEXT, new_ring.master)
