@@ -88,3 +88,13 @@ def test_unopenable_database_is_refused(tmp_path: Path) -> None:
 def test_bad_url_is_database_unavailable() -> None:
     with pytest.raises(DatabaseUnavailableError):
         create_store_engine("nosuchdialect://x")
+
+
+def test_an_in_memory_database_gets_the_other_settings() -> None:
+    engine = create_store_engine("sqlite://")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        conn.rollback()
+    engine.dispose()
