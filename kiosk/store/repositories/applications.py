@@ -28,6 +28,7 @@ from kiosk.store.rows.biometric import PortraitKind, PortraitRow
 
 _APPLICATIONS = ApplicationRow.__tablename__
 _PORTRAITS = PortraitRow.__tablename__
+_UNFINISHED = (ApplicationState.DRAFT, ApplicationState.CAPTURED, ApplicationState.RETURNED)
 
 
 class ApplicationRepository:
@@ -83,6 +84,29 @@ class ApplicationRepository:
         if before is not None:
             query = query.where(ApplicationRow.updated_at < before)
         return self._read_all(query.order_by(ApplicationRow.updated_at.desc()).limit(limit))
+
+    def due_for_purge(
+        self, final_before: datetime, unfinished_before: datetime, limit: int = 100
+    ) -> list[ApplicationId]:
+        """Unpurged applications the retention period has run out for, oldest first.
+
+        Final ones (approved, rejected, cancelled) last changed before ``final_before``, and ones
+        still being prepared (draft, captured, returned) untouched since ``unfinished_before``.
+        A submitted application waits for its review and is never due.
+        """
+        final = ApplicationRow.state.in_([s for s in ApplicationState if s.is_final])
+        unfinished = ApplicationRow.state.in_(_UNFINISHED)
+        query = (
+            select(ApplicationRow.id)
+            .where(ApplicationRow.purged_at.is_(None))
+            .where(
+                (final & (ApplicationRow.updated_at < final_before))
+                | (unfinished & (ApplicationRow.updated_at < unfinished_before))
+            )
+            .order_by(ApplicationRow.updated_at)
+            .limit(limit)
+        )
+        return [ApplicationId(app_id) for app_id in self._session.scalars(query)]
 
     def add_portrait(
         self, application_id: ApplicationId, kind: PortraitKind, image: bytes, at: datetime

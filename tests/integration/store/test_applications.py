@@ -127,3 +127,25 @@ def test_purge_shreds_the_application(store, enrol) -> None:
     content = b"".join(path.read_bytes() for path in files if path.exists())
     assert portrait[:32] not in content
     assert sealed[13:60] not in content
+
+
+def test_retention_finds_old_final_and_stale_unfinished_applications(store, enrol) -> None:
+    officer = store.officer.id
+    stale_draft = enrol()
+    cancelled = enrol().cancel(officer, store.clock.now(), ReasonCode.CITIZEN_WITHDREW)
+    app = enrol()
+    app, _ = app.record_face(officer, store.clock.now(), FaceOutcome.PASSED)
+    app, _ = app.capture(officer, store.clock.now())
+    submitted = app.submit(officer, store.clock.now()).application
+    with store.uow() as uow:
+        uow.applications.save(cancelled.application)
+        uow.applications.save(submitted)
+        uow.commit()
+    cutoff = store.clock.now()
+    fresh = enrol()
+    with store.uow(read_only=True) as uow:
+        due = uow.applications.due_for_purge(final_before=cutoff, unfinished_before=cutoff)
+        only_final = uow.applications.due_for_purge(cutoff, stale_draft.created_at)
+    assert set(due) == {stale_draft.id, cancelled.application.id}
+    assert fresh.id not in due
+    assert only_final == [cancelled.application.id]
