@@ -12,6 +12,7 @@ from enum import Enum
 
 ENC_COUNTER = 1
 MAC_COUNTER = 2
+PACE_COUNTER = 3
 
 
 class KeyType(Enum):
