@@ -1,9 +1,16 @@
 """Reading one document end to end: select, access, read the files, verify (ICAO 9303-10, -11).
 
-``read_document`` is the short driver over the protocol modules (JMRTD's split): it runs BAC
-with each candidate key in turn (resetting the card between attempts), reads EF.COM, EF.SOD and
-the data groups COM lists, parses them, and runs Passive Authentication. Everything read is kept
-raw in ``ChipRead.files`` as evidence, so the central server can verify the read again.
+``read_document`` is the short driver over the protocol modules (JMRTD's split): it reads
+EF.CardAccess, opens the chip with PACE-CAN, PACE-MRZ or BAC (``access``), reads EF.COM, EF.SOD
+and the data groups COM lists, parses them, runs Passive Authentication, then Chip
+Authentication (DG14) and Active Authentication (DG15). Everything read is kept raw in
+``ChipRead.files``, and the AA challenge and signature and the CA transcript in
+``ChipRead.evidence``, so the central server can verify the read again.
+
+Chip Authentication runs once every file is read, not right after DG14: if it fails, the
+session is gone (the chip and we no longer share keys), and reading the portrait would need a
+second access. Done last, a clone is still read whole and reported, and Active Authentication
+then runs under the Chip Authentication keys, whose switch the SELECT of the proof has shown.
 
 The transport stack, from the card up: the caller's transport, ``Cancellable`` (stops between
 two APDUs), ``Recorder`` (counts exchanges), then the secure channel once access succeeds.
@@ -19,18 +26,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.emrtd.access import AccessKey, open_access, pace_info, read_card_access
+from kiosk.emrtd.auth.active import (
+    ActiveAuthenticationEvidence,
+    ActiveAuthenticationOutcome,
+    authenticate_active,
+)
+from kiosk.emrtd.auth.chip import (
+    ChipAuthenticationOutcome,
+    ChipAuthenticationTranscript,
+    authenticate_chip,
+)
 from kiosk.emrtd.auth.passive import verify_passive
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.auth.verdict import (
     CheckResult,
     ChipVerdictResult,
-    Verdict,
     decide_chip_verdict,
 )
-from kiosk.emrtd.bac import run_bac
-from kiosk.emrtd.errors import AccessDenied, MalformedData, StatusWordError
+from kiosk.emrtd.errors import MalformedData, StatusWordError
 from kiosk.emrtd.files import (
     DEFAULT_SETTINGS,
+    EF_CARD_ACCESS,
     EF_COM,
     EF_SOD,
     EXTENDED_CHUNK,
@@ -43,11 +60,13 @@ from kiosk.emrtd.files import (
     read_file,
     select_file,
 )
-from kiosk.emrtd.keys import TD1MRZ, MRZKey, parse_td1
+from kiosk.emrtd.keys import TD1MRZ, parse_td1
 from kiosk.emrtd.lds import com as com_file
 from kiosk.emrtd.lds import dg1 as dg1_file
 from kiosk.emrtd.lds import dg2 as dg2_file
 from kiosk.emrtd.lds import dg13 as dg13_file
+from kiosk.emrtd.lds import dg14 as dg14_file
+from kiosk.emrtd.lds import dg15 as dg15_file
 from kiosk.emrtd.lds.dg2 import FaceImage
 from kiosk.emrtd.lds.dg13 import DG13File
 from kiosk.emrtd.tlv import iter_tlvs
@@ -67,7 +86,13 @@ TAG_EXTENDED_LENGTH_INFO = 0x7F66
 SM_OVERHEAD = 48
 """Bytes a protected answer adds around the data: DO'87 header and padding, DO'99, DO'8E, SW."""
 
-ACCESS_BAC = "BAC"
+
+@dataclass(frozen=True, slots=True)
+class AuthenticationEvidence:
+    """What Chip and Active Authentication exchanged, for the central server to judge again."""
+
+    chip_authentication: ChipAuthenticationTranscript | None = None
+    active_authentication: ActiveAuthenticationEvidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +100,12 @@ class ChipRead:
     """Everything a read proved and produced. Holds personal data: never log it.
 
     Attributes:
-        access: the protocol that opened the chip ("BAC"; PACE in part 2).
+        access: the protocol that opened the chip ("PACE-CAN", "PACE-MRZ" or "BAC").
         files: the raw files by name ("EF.COM", "EF.SOD", "DG1", ...), kept as evidence.
         mrz: DG1's MRZ, parsed and checked.
         personal: DG13, or None when the chip has none.
         portrait: the face image record of DG2 (image bytes undecoded).
+        evidence: the AA challenge and signature and the CA transcript.
         warnings: disagreements between DG1 and DG13, and MRZ findings that do not stop the read.
         apdus: the number of APDU exchanges the read took.
         timings_ms: milliseconds per phase ("access", each file, "verify").
@@ -94,6 +120,7 @@ class ChipRead:
     chip_authentication: CheckResult
     active_authentication: CheckResult
     verdict: ChipVerdictResult
+    evidence: AuthenticationEvidence
     warnings: tuple[str, ...]
     apdus: int
     timings_ms: Mapping[str, float]
@@ -101,7 +128,7 @@ class ChipRead:
 
 def read_document(
     transport: Transport,
-    keys: Sequence[MRZKey],
+    keys: Sequence[AccessKey],
     trust: TrustStore,
     *,
     today: date,
@@ -115,8 +142,8 @@ def read_document(
 
     Args:
         transport: the plain link to the card.
-        keys: access keys to try in order (several when only the birth date is known and each
-            possible expiry is tried).
+        keys: access keys: CANs for PACE, MRZ keys for PACE and BAC (several when only the
+            birth date is known and each possible expiry is tried).
         trust: the CSCA anchors for Passive Authentication.
         today: the current date (MRZ centuries, certificate validity).
         settings: chunking and extended length when already known for this kind of chip;
@@ -124,7 +151,7 @@ def read_document(
         progress: called per access attempt and per file chunk.
         cancel: checked before every APDU.
         reset: resets the card between access attempts (a warm reset, or RF off and on).
-        rng: the random source of the access protocol (fixed only in known-answer tests).
+        rng: the random source of the protocols (fixed only in known-answer tests).
 
     Raises:
         FileNotFound: the card has no eMRTD application (an old barcode card, a dead chip).
@@ -136,11 +163,16 @@ def read_document(
     timings: dict[str, float] = {}
     recorder = Recorder(Cancellable(transport, cancel or threading.Event()))
     with _timed(timings, "access"):
+        card_access = read_card_access(recorder)
         chosen = settings or announced_settings(recorder)
-        access, channel = _access(recorder, keys, reset, rng, progress)
+        info = pace_info(card_access)
+        access, channel = open_access(recorder, keys, info, reset=reset, rng=rng, progress=progress)
     files = _read_files(channel, chosen, progress, cancel, timings)
+    if card_access is not None:
+        files = {EF_CARD_ACCESS.name: card_access, **files}
     with _timed(timings, "verify"):
         checked = _verify(files, trust, today)
+    chip, active = _clone_checks(channel, recorder, files, rng, timings)
     return ChipRead(
         access=access,
         files=files,
@@ -148,9 +180,10 @@ def read_document(
         personal=checked.personal,
         portrait=checked.portrait,
         passive_authentication=checked.passive,
-        chip_authentication=checked.chip,
-        active_authentication=checked.active,
-        verdict=decide_chip_verdict(checked.passive, checked.chip, checked.active),
+        chip_authentication=chip.result,
+        active_authentication=active.result,
+        verdict=decide_chip_verdict(checked.passive, chip.result, active.result),
+        evidence=AuthenticationEvidence(chip.transcript, active.evidence),
         warnings=(*checked.mrz.warnings, *_disagreements(checked.mrz, checked.personal)),
         apdus=len(recorder.exchanges),
         timings_ms=timings,
@@ -186,33 +219,6 @@ def _extended_length_limits(info: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _access(
-    link: Transport,
-    keys: Sequence[MRZKey],
-    reset: Callable[[], None] | None,
-    rng: Callable[[int], bytes],
-    progress: ProgressCallback | None,
-) -> tuple[str, Transport]:
-    if not keys:
-        raise ValueError("at least one access key is needed")
-    refused: AccessDenied | None = None
-    for attempt, key in enumerate(keys):
-        if progress is not None:
-            progress("access", attempt, len(keys))
-        if attempt and reset is not None:
-            reset()
-        try:
-            result = run_bac(link, key, rng)
-        except AccessDenied as err:
-            if not err.wrong_key:
-                raise
-            refused = err
-            continue
-        return ACCESS_BAC, result.secure_channel(link)
-    assert refused is not None  # noqa: S101 - the loop ran at least once and only continues on refusal
-    raise refused
-
-
 def _read_files(
     channel: Transport,
     settings: ReadSettings,
@@ -243,8 +249,6 @@ class _Checked:
     personal: DG13File | None
     portrait: FaceImage
     passive: CheckResult
-    chip: CheckResult
-    active: CheckResult
 
 
 def _verify(files: dict[str, bytes], trust: TrustStore, today: date) -> _Checked:
@@ -254,18 +258,28 @@ def _verify(files: dict[str, bytes], trust: TrustStore, today: date) -> _Checked
     by_number = {int(name[2:]): data for name, data in files.items() if name.startswith("DG")}
     issued = personal.date_of_issue.value if personal and personal.date_of_issue else None
     passive = verify_passive(files[EF_SOD.name], by_number, trust, issued_on=issued, today=today)
-    chip = _not_yet_run(14 in by_number, "chip_authentication")
-    active = _not_yet_run(15 in by_number, "active_authentication")
-    return _Checked(mrz, personal, portrait, passive, chip, active)
+    return _Checked(mrz, personal, portrait, passive)
 
 
-def _not_yet_run(offered: bool, check: str) -> CheckResult:
-    # Chip and Active Authentication arrive with chip reading part 2; until then a chip that
-    # offers them is honestly "not performed" (and so never called genuine), one that does not
-    # offer them "not supported".
-    if offered:
-        return CheckResult(Verdict.NOT_PERFORMED, (f"{check}_not_available",))
-    return CheckResult(Verdict.NOT_SUPPORTED)
+def _clone_checks(
+    channel: Transport,
+    link: Transport,
+    files: Mapping[str, bytes],
+    rng: Callable[[int], bytes],
+    timings: dict[str, float],
+) -> tuple[ChipAuthenticationOutcome, ActiveAuthenticationOutcome]:
+    """Chip Authentication, then Active Authentication over the channel it leaves.
+
+    Passive Authentication was given DG14 and DG15 with the other files, so the verdict rule
+    can count these checks only when the issuer signed the keys they use.
+    """
+    dg14 = dg14_file.parse(files["DG14"]) if "DG14" in files else None
+    dg15 = dg15_file.parse(files["DG15"]) if "DG15" in files else None
+    with _timed(timings, "chip_authentication"):
+        chip = authenticate_chip(channel, link, dg14, rng)
+    with _timed(timings, "active_authentication"):
+        active = authenticate_active(chip.channel, dg15, dg14, rng)
+    return chip, active
 
 
 def _disagreements(mrz: TD1MRZ, personal: DG13File | None) -> list[str]:
