@@ -13,9 +13,15 @@ handling of it can be tested end to end:
   not the installation's test CSCA, so no trust store holds its anchor.
 - ``no-extended-length``: the chip refuses extended-length APDUs (6700) and does not advertise
   them, as many older chips do.
+- ``clone-aa``: the same data (DG15 and EF.SOD of the genuine card), but the chip signs Active
+  Authentication with another private key: a copy of the data on a chip of the copier's own.
+- ``clone-ca``: the same for Chip Authentication: DG14 announces the genuine key, the chip
+  agrees with another one, so the next protected answer fails its MAC.
+- ``no-pace``: no EF.CardAccess, and MSE:Set AT for PACE is refused (6A80); BAC still works.
 
 Build-time faults change the files (``truncate``, ``forge_dg13``, ``removal_offset``,
-``unknown_signer``); ``MACCorruptor`` acts while the chip runs.
+``unknown_signer``); ``MACCorruptor`` acts while the chip runs; the clone faults change the
+chip's private keys (``chip.keys``); ``no-pace`` leaves PACE out of the profile.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ class Fault(StrEnum):
     FORGED_SOD = "forged-sod"
     UNKNOWN_SIGNER = "unknown-signer"
     NO_EXTENDED_LENGTH = "no-extended-length"
+    CLONE_AA = "clone-aa"
+    CLONE_CA = "clone-ca"
+    NO_PACE = "no-pace"
 
 
 FAULTS: tuple[str, ...] = tuple(fault.value for fault in Fault)

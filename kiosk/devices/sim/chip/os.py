@@ -1,8 +1,10 @@
 """The chip's operating system: parses APDUs, applies secure messaging, dispatches by INS.
 
 One table maps each instruction to its handler (ISO/IEC 7816-4 §11 for SELECT and READ BINARY,
-ICAO 9303-11 §4.3 for GET CHALLENGE and EXTERNAL AUTHENTICATE); an instruction not in it
-answers 6D00. Around the table sit the rules of ICAO 9303-11 §9.8: once secure messaging is up,
+ICAO 9303-11 §4.3 for GET CHALLENGE and EXTERNAL AUTHENTICATE, §4.4 and §6.2 for MSE:Set AT and
+GENERAL AUTHENTICATE, §6.1 for INTERNAL AUTHENTICATE); an instruction not in it answers 6D00.
+Command chaining is accepted only where PACE uses it, on GENERAL AUTHENTICATE.
+Around the table sit the rules of ICAO 9303-11 §9.8: once secure messaging is up,
 every command must be protected; a protected command that fails its check answers a plain 6988
 and ends the session; a plain command ends it too. Every status word is the one ISO/IEC 7816-4
 §5.6 prescribes for the situation (see ``status``), and reads past the end of a file answer as
@@ -34,6 +36,9 @@ INS_READ_BINARY = 0xB0
 INS_READ_BINARY_ODD = 0xB1
 INS_GET_CHALLENGE = 0x84
 INS_EXTERNAL_AUTHENTICATE = 0x82
+INS_MSE = 0x22
+INS_GENERAL_AUTHENTICATE = 0x86
+INS_INTERNAL_AUTHENTICATE = 0x88
 
 SM_CLA = 0x0C
 _CHAINING = 0x10
@@ -47,6 +52,8 @@ _MAX_EVEN_OFFSET = 0x7FFF
 _TAG_OFFSET = 0x54
 _TAG_DISCRETIONARY = 0x53
 _MAX_NE = frozenset({SHORT_MAX_LE, EXTENDED_MAX_LE})
+_SET_AT_PACE = 0xC1A4
+_SET_AT_CHIP_AUTHENTICATION = 0x41A4
 
 Handler = Callable[[CommandAPDU, int], ResponseAPDU]
 """An instruction's handler: the plain command and the most response bytes that fit."""
@@ -79,7 +86,9 @@ class ChipOS:
 
     def __init__(self, profile: CardProfile, rng: Random = os.urandom) -> None:
         self._profile = profile
-        self._security = CardSecurity(profile.access_key, rng)
+        self._security = CardSecurity(
+            profile.access_key, profile.can, profile.pace, profile.keys, rng
+        )
         self._mac_fault = MACCorruptor(profile.fault is Fault.BAD_MAC)
         self._df: DedicatedFile = profile.files.master
         self._ef: ElementaryFile | None = None
@@ -89,6 +98,9 @@ class ChipOS:
             INS_READ_BINARY_ODD: self._read_binary_odd,
             INS_GET_CHALLENGE: self._get_challenge,
             INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
+            INS_MSE: self._manage_security_environment,
+            INS_GENERAL_AUTHENTICATE: self._general_authenticate,
+            INS_INTERNAL_AUTHENTICATE: self._internal_authenticate,
         }
         self.atr = build_atr(profile.extended_length)
 
@@ -123,12 +135,15 @@ class ChipOS:
             return ResponseAPDU.from_sw(refusal.sw)
 
     def _check_class(self, command: CommandAPDU) -> None:
-        """CLA 00 or 0C only; no chaining or logical channels; lengths within the chip's limits."""
-        if command.cla & _CHAINING:
+        """CLA 00 or 0C only (10 for PACE's chain); no logical channels; lengths within limits."""
+        cla = command.cla
+        if cla & _CHAINING and command.ins == INS_GENERAL_AUTHENTICATE:
+            cla &= ~_CHAINING
+        if cla & _CHAINING:
             raise Refusal(status.CHAINING_NOT_SUPPORTED)
-        if command.cla & _CHANNEL_BITS:
+        if cla & _CHANNEL_BITS:
             raise Refusal(status.LOGICAL_CHANNEL_NOT_SUPPORTED)
-        if command.cla not in (0x00, SM_CLA):
+        if cla not in (0x00, SM_CLA):
             raise Refusal(status.CLA_NOT_SUPPORTED)
         if command.extended and not self._profile.extended_length:
             raise Refusal(status.WRONG_LENGTH)
@@ -275,6 +290,44 @@ class ChipOS:
             raise Refusal(status.CONDITIONS_NOT_SATISFIED)
         return ResponseAPDU.from_sw(
             status.SUCCESS, self._security.external_authenticate(command.data)
+        )
+
+    # --- PACE, Chip and Active Authentication (ICAO 9303-11 §4.4, §6.2, §6.1) -----------------
+
+    def _manage_security_environment(self, command: CommandAPDU, room: int) -> ResponseAPDU:
+        """MSE:Set AT: C1A4 for PACE (plain, before access), 41A4 for Chip Authentication."""
+        p1p2 = (command.p1 << 8) | command.p2
+        protected = self._security.session is not None
+        if p1p2 == _SET_AT_PACE and not protected:
+            self._security.pace.set_authentication_template(command.data)
+        elif p1p2 == _SET_AT_CHIP_AUTHENTICATION and protected:
+            self._security.set_chip_authentication(command.data)
+        elif p1p2 in (_SET_AT_PACE, _SET_AT_CHIP_AUTHENTICATION):
+            raise Refusal(status.CONDITIONS_NOT_SATISFIED)
+        else:
+            raise Refusal(status.INCORRECT_P1P2)
+        return ResponseAPDU.from_sw(status.SUCCESS)
+
+    def _general_authenticate(self, command: CommandAPDU, room: int) -> ResponseAPDU:
+        """A PACE step when plain; Chip Authentication under secure messaging."""
+        if command.p1 or command.p2:
+            raise Refusal(status.INCORRECT_P1P2)
+        if self._security.session is None:
+            answer = self._security.general_authenticate_pace(command.cla, command.data)
+            return ResponseAPDU.from_sw(status.SUCCESS, answer)
+        self._security.chip_authenticate(command.data)
+        return ResponseAPDU.from_sw(status.SUCCESS)
+
+    def _internal_authenticate(self, command: CommandAPDU, room: int) -> ResponseAPDU:
+        """Active Authentication: the 8-byte challenge signed, only under secure messaging."""
+        if command.p1 or command.p2:
+            raise Refusal(status.INCORRECT_P1P2)
+        if self._security.session is None:
+            raise Refusal(status.SECURITY_STATUS_NOT_SATISFIED)
+        if len(command.data) != CHALLENGE_LENGTH:
+            raise Refusal(status.WRONG_LENGTH)
+        return ResponseAPDU.from_sw(
+            status.SUCCESS, self._security.internal_authenticate(command.data)
         )
 
 

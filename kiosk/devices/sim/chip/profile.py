@@ -3,12 +3,13 @@
 What a CCCD holds (facts/cccd.md §1, §2): the eMRTD application with EF.COM, EF.SOD, DG1 (the
 TD1 MRZ, document number = the last 9 digits of the 12-digit ID, the ID in the optional data),
 DG2 (an ISO/IEC 19794-5 face record around a JPEG), DG3 (fingerprints, refused without Terminal
-Authentication) and DG13 (the Vietnamese details, fields numbered 1-16). EF.SOD hashes every
-data group and is signed by the Document Signer of the installation's test PKI. Every file is
-encoded by the ``kiosk.emrtd.lds`` builders; this module only decides the values.
-
-DG14, DG15 and EF.CardAccess belong to Chip Authentication, Active Authentication and PACE,
-which this chip does not perform yet; it does not announce them either.
+Authentication), DG13 (the Vietnamese details, fields numbered 1-16), DG14 (the Chip
+Authentication key, brainpoolP256r1, and the ECDSA hash of Active Authentication) and DG15 (the
+Active Authentication key). EF.SOD hashes every data group and is signed by the Document Signer
+of the installation's test PKI. The MF holds EF.CardAccess with the CCCD constant of
+facts/cccd.md §1.3 (PACE ECDH generic mapping, AES-128, brainpoolP256r1), so the chip takes
+PACE with the CAN (the last 6 digits of the ID) or the MRZ, and BAC. Every file is encoded by
+the ``kiosk.emrtd.lds`` builders; this module only decides the values.
 """
 
 from __future__ import annotations
@@ -21,14 +22,26 @@ from kiosk.devices.sim import pki
 from kiosk.devices.sim.chip import faults
 from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.filesystem import Access, DedicatedFile, ElementaryFile, FileSystem
+from kiosk.devices.sim.chip.keys import ChipKeys, chip_keys
 from kiosk.devices.sim.citizens import CitizenRecord
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.text import ascii_fold
 from kiosk.emrtd import files, tlv
-from kiosk.emrtd.keys import TD1_LINE, MRZKey, check_digit
-from kiosk.emrtd.lds import com, dg1, dg2, dg13, sod
+from kiosk.emrtd.keys import TD1_LINE, CANKey, MRZKey, check_digit
+from kiosk.emrtd.lds import card_access, com, dg1, dg2, dg13, dg14, dg15, sod, spki
+from kiosk.emrtd.lds.card_access import CCCD_CARD_ACCESS
 from kiosk.emrtd.lds.dg2 import FaceImage, ImageDataType
 from kiosk.emrtd.lds.dg13 import CardDate, DG13File
+from kiosk.emrtd.lds.security_infos import (
+    ID_AA,
+    ID_CA_ECDH_AES_CBC_CMAC_128,
+    ID_PK_ECDH,
+    ActiveAuthenticationInfo,
+    ChipAuthenticationInfo,
+    ChipAuthenticationPublicKeyInfo,
+    PACEInfo,
+    SecurityInfos,
+)
 
 LDS_VERSION = "0107"
 UNICODE_VERSION = "040000"
@@ -38,6 +51,9 @@ EF_ATR_INFO = 0x2F01
 """EF.ATR/INFO in the MF, where extended length support is stated (ISO/IEC 7816-4 §12.7.1)."""
 MAX_EXTENDED = 0x1000
 """Largest command and response data the chip takes with extended length: 4 KiB."""
+
+ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"
+"""The Active Authentication signature algorithm DG14 names (BSI TR-03111 §5.2.1)."""
 
 _TAG_EXTENDED_LENGTH_INFO = 0x7F66
 _TAG_INTEGER = 0x02
@@ -60,13 +76,19 @@ class CardProfile:
 
     Attributes:
         files: the MF/DF/EF tree as the chip serves it (faults already applied).
-        access_key: the MRZ key BAC accepts.
+        access_key: the MRZ key BAC and PACE-MRZ accept.
+        can: the CAN PACE-CAN accepts.
+        pace: the PACE protocols EF.CardAccess announces (none under ``no-pace``).
+        keys: the Chip and Active Authentication private keys the chip computes with.
         extended_length: whether the chip takes extended-length APDUs and says so.
         fault: the misbehaviour the card was built with, if any.
     """
 
     files: FileSystem
     access_key: MRZKey = field(repr=False)
+    can: CANKey = field(repr=False)
+    pace: tuple[PACEInfo, ...]
+    keys: ChipKeys = field(repr=False)
     extended_length: bool
     fault: Fault | None = None
 
@@ -86,26 +108,45 @@ def build_profile(
     citizen = record.citizen
     if citizen.date_of_expiry is None:
         raise ValueError("a simulated card needs an expiry date for its MRZ and BAC key")
-    groups = data_groups(record)
+    keys = chip_keys(citizen.id_number, fault)
+    groups = data_groups(record, keys)
     signer = (
         faults.unknown_signer() if fault is Fault.UNKNOWN_SIGNER else pki.load_or_create(pki_folder)
     )
     security_object = sod.encode(groups, signer.document_signer_key, signer.document_signer)
     extended = fault is not Fault.NO_EXTENDED_LENGTH
-    tree = FileSystem(_master(extended), (_application(groups, security_object, fault),))
+    with_pace = fault is not Fault.NO_PACE
+    tree = FileSystem(_master(extended, with_pace), (_application(groups, security_object, fault),))
     key = MRZKey.from_id_number(citizen.id_number, citizen.date_of_birth, citizen.date_of_expiry)
-    return CardProfile(tree, key, extended, fault)
+    offered = card_access.parse(CCCD_CARD_ACCESS).pace if with_pace else ()
+    can = CANKey.from_id_number(citizen.id_number)
+    return CardProfile(tree, key, can, offered, keys, extended, fault)
 
 
-def data_groups(record: CitizenRecord) -> dict[int, bytes]:
-    """DG1, DG2, DG3 and DG13 as signed: the exact bytes EF.SOD hashes."""
+def data_groups(record: CitizenRecord, keys: ChipKeys) -> dict[int, bytes]:
+    """DG1, DG2, DG3, DG13, DG14 and DG15 as signed: the exact bytes EF.SOD hashes."""
     citizen = record.citizen
     return {
         1: dg1.encode(td1_mrz(citizen)),
         2: dg2.encode((face_image(record.portrait_bytes(), Sex(citizen.sex)),)),
         3: _empty_fingerprint_group(),
         13: dg13.encode(dg13_file(citizen)),
+        14: dg14.encode(dg14_infos(keys)),
+        15: dg15.encode(keys.active_authentication_spki),
     }
+
+
+def dg14_infos(keys: ChipKeys) -> SecurityInfos:
+    """DG14: PACE as in EF.CardAccess, Chip Authentication with its key, the AA hash."""
+    chip_key = spki.parse(keys.chip_authentication_spki)
+    return SecurityInfos(
+        (
+            *card_access.parse(CCCD_CARD_ACCESS).pace,
+            ChipAuthenticationInfo(ID_CA_ECDH_AES_CBC_CMAC_128, 1),
+            ChipAuthenticationPublicKeyInfo(ID_PK_ECDH, chip_key),
+            ActiveAuthenticationInfo(ID_AA, 1, ECDSA_PLAIN_SHA256),
+        )
+    )
 
 
 def td1_mrz(citizen: Citizen) -> str:
@@ -227,16 +268,23 @@ def _empty_fingerprint_group() -> bytes:
     return tlv.encode(com.DATA_GROUP_TAGS[3], tlv.encode(dg2.TAG_GROUP, count))
 
 
-def _master(extended_length: bool) -> DedicatedFile:
-    """The MF: EF.ATR/INFO with the extended length limits when the chip takes them."""
-    if not extended_length:
-        return DedicatedFile("MF", None, ())
-    limit = MAX_EXTENDED.to_bytes(2, "big")
-    limits = tlv.encode(_TAG_INTEGER, limit) + tlv.encode(_TAG_INTEGER, limit)
-    info = tlv.encode(_TAG_EXTENDED_LENGTH_INFO, limits)
-    return DedicatedFile(
-        "MF", None, (ElementaryFile("EF.ATR/INFO", EF_ATR_INFO, None, info, Access.ALWAYS),)
-    )
+def _master(extended_length: bool, with_pace: bool) -> DedicatedFile:
+    """The MF: EF.CardAccess (with PACE) and EF.ATR/INFO (with extended length), both open.
+
+    EF.ATR/INFO states the extended length limits; both files are read before any access.
+    """
+    entries = []
+    if with_pace:
+        spec = files.EF_CARD_ACCESS
+        entries.append(
+            ElementaryFile(spec.name, spec.fid, spec.sfi, CCCD_CARD_ACCESS, Access.ALWAYS)
+        )
+    if extended_length:
+        limit = MAX_EXTENDED.to_bytes(2, "big")
+        limits = tlv.encode(_TAG_INTEGER, limit) + tlv.encode(_TAG_INTEGER, limit)
+        info = tlv.encode(_TAG_EXTENDED_LENGTH_INFO, limits)
+        entries.append(ElementaryFile("EF.ATR/INFO", EF_ATR_INFO, None, info, Access.ALWAYS))
+    return DedicatedFile("MF", None, tuple(entries))
 
 
 def _application(

@@ -1,11 +1,13 @@
 """The card side of access control and secure messaging, built on the emrtd primitives.
 
 The chip plays the other half of what ``kiosk.emrtd`` does as a terminal, with the same
-functions: BAC (ICAO 9303-11 §4.3) answers GET CHALLENGE and EXTERNAL AUTHENTICATE, and secure
-messaging (§9.8) checks every protected command and protects every response with the send
-sequence counter. One method per access protocol; a protocol that ends in session keys hands
-them to ``establish``, which is where PACE and Chip Authentication will plug in. Nothing here
-offers those protocols yet: a chip that does not implement one must not announce it.
+functions: BAC (ICAO 9303-11 §4.3) answers GET CHALLENGE and EXTERNAL AUTHENTICATE, PACE (§4.4,
+in ``chip.pace``) answers MSE:Set AT and GENERAL AUTHENTICATE, Chip Authentication (§6.2)
+agrees new session keys with the chip's static key, Active Authentication (§6.1) signs the
+terminal's challenge, and secure messaging (§9.8) checks every protected command and protects
+every response with the send sequence counter. A protocol that ends in session keys hands them
+to ``establish``; Chip Authentication does so while its own answer is still protected under
+the old keys (the OS wraps it with the session it unwrapped the command with).
 """
 
 from __future__ import annotations
@@ -13,13 +15,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from kiosk.devices.sim.chip.status import CONDITIONS_NOT_SATISFIED, VERIFICATION_FAILED, Refusal
-from kiosk.emrtd import bac, tlv
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from kiosk.devices.sim.chip.keys import CURVE, ChipKeys
+from kiosk.devices.sim.chip.pace import CardPACE
+from kiosk.devices.sim.chip.status import (
+    CONDITIONS_NOT_SATISFIED,
+    INCORRECT_DATA,
+    VERIFICATION_FAILED,
+    Refusal,
+)
+from kiosk.emrtd import bac, pace, tlv
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.bac import BACKeys
 from kiosk.emrtd.crypto.cipher import tdes_decrypt
-from kiosk.emrtd.errors import AccessDenied
-from kiosk.emrtd.keys import MRZKey
+from kiosk.emrtd.crypto.kdf import KeyType
+from kiosk.emrtd.errors import AccessDenied, MalformedData
+from kiosk.emrtd.keys import CANKey, MRZKey
+from kiosk.emrtd.lds import der
+from kiosk.emrtd.lds.security_infos import ID_CA_ECDH_AES_CBC_CMAC_128, PACEInfo
 from kiosk.emrtd.sm import MAC_LENGTH, SessionKeys, unwrap_command, wrap_response
 
 CHALLENGE_LENGTH = 8
@@ -30,6 +46,8 @@ _STATUS_OBJECT = 4
 """DO'99' with the two status bytes."""
 _MAC_OBJECT = 2 + MAC_LENGTH
 """DO'8E' with the 8-byte MAC."""
+_COORDINATE = 32
+"""brainpoolP256r1 coordinates and ECDSA halves are 32 bytes."""
 
 Random = Callable[[int], bytes]
 
@@ -84,15 +102,29 @@ class CardSecurity:
     """The chip's security state: the pending challenge and the secure-messaging session.
 
     Args:
-        key: the MRZ key the chip was personalised with (BAC derives K_enc and K_mac from it).
-        rng: the chip's random source (RND.IC, K.IC).
+        key: the MRZ key the chip was personalised with (BAC and PACE-MRZ).
+        can: the CAN (PACE-CAN).
+        pace_offered: the PACEInfos of EF.CardAccess; none refuses PACE.
+        keys: the Chip and Active Authentication private keys.
+        rng: the chip's random source (RND.IC, K.IC, PACE nonces and keys).
     """
 
-    def __init__(self, key: MRZKey, rng: Random = os.urandom) -> None:
+    def __init__(
+        self,
+        key: MRZKey,
+        can: CANKey,
+        pace_offered: tuple[PACEInfo, ...],
+        keys: ChipKeys,
+        rng: Random = os.urandom,
+    ) -> None:
         self._bac_keys: BACKeys = bac.derive_bac_keys(key)
+        passwords: dict[int, pace.Password] = {pace.PASSWORD_MRZ: key, pace.PASSWORD_CAN: can}
+        self.pace = CardPACE(pace_offered, passwords, rng)
+        self._keys = keys
         self._rng = rng
         self._challenge: bytes | None = None
         self._session: SecureSession | None = None
+        self._chip_authentication_set = False
 
     @property
     def session(self) -> SecureSession | None:
@@ -100,13 +132,16 @@ class CardSecurity:
         return self._session
 
     def reset(self) -> None:
-        """Forget the challenge and the session, as a power cycle or warm reset does."""
+        """Forget the challenge, PACE and the session, as a power cycle or warm reset does."""
         self._challenge = None
         self._session = None
+        self._chip_authentication_set = False
+        self.pace.reset()
 
     def drop_session(self) -> None:
         """End secure messaging: after an SM error or a plain command (ICAO 9303-11 §9.8)."""
         self._session = None
+        self._chip_authentication_set = False
 
     def establish(self, keys: SessionKeys, ssc: bytes) -> None:
         """Open secure messaging with the keys an access protocol has just agreed."""
@@ -140,3 +175,53 @@ class CardSecurity:
         answer = bac.terminal_cryptogram(self._bac_keys, rnd_ic=rnd_ifd, rnd_ifd=rnd_ic, k_ifd=k_ic)
         self.establish(bac.session_keys(k_ifd, k_ic), bac.initial_ssc(rnd_ic, rnd_ifd))
         return answer
+
+    def general_authenticate_pace(self, cla: int, data: bytes) -> bytes:
+        """One PACE step; the last opens secure messaging with SSC = 0 (ICAO 9303-11 §9.8.2)."""
+        answer, keys = self.pace.general_authenticate(cla, data)
+        if keys is not None:
+            self.establish(keys, bytes(keys.block_size))
+        return answer
+
+    def set_chip_authentication(self, data: bytes) -> None:
+        """MSE:Set AT for Chip Authentication: only the protocol DG14 announces is accepted.
+
+        Raises:
+            Refusal: 6A80 for another protocol or malformed data.
+        """
+        try:
+            items = {item.tag: item.value for item in tlv.iter_tlvs(data)}
+            protocol = der.decode_oid(items.get(0x80, b""), "MSE:Set AT")
+        except MalformedData as err:
+            raise Refusal(INCORRECT_DATA) from err
+        if protocol != ID_CA_ECDH_AES_CBC_CMAC_128:
+            raise Refusal(INCORRECT_DATA)
+        self._chip_authentication_set = True
+
+    def chip_authenticate(self, data: bytes) -> None:
+        """GENERAL AUTHENTICATE of Chip Authentication: agree, then switch to the new keys.
+
+        The answer to this command is still protected with the old keys; every later one uses
+        the new keys and SSC = 0 (ICAO 9303-11 §6.2.4). A ``clone-ca`` chip agrees with a key
+        that does not match DG14, so the terminal's next command fails its MAC here.
+
+        Raises:
+            Refusal: 6985 without MSE:Set AT; 6A80 for a malformed or invalid public key.
+        """
+        if not self._chip_authentication_set:
+            raise Refusal(CONDITIONS_NOT_SATISFIED)
+        try:
+            template = tlv.decode(data, 0x7C).children()
+            point = template[0].value if len(template) == 1 and template[0].tag == 0x80 else b""
+            public = ec.EllipticCurvePublicKey.from_encoded_point(CURVE, point)
+        except (MalformedData, ValueError) as err:
+            raise Refusal(INCORRECT_DATA) from err
+        secret = self._keys.chip_authentication.exchange(ec.ECDH(), public)
+        keys = pace.session_keys(secret, KeyType.AES128)
+        self.establish(keys, bytes(keys.block_size))
+
+    def internal_authenticate(self, challenge: bytes) -> bytes:
+        """Active Authentication: ECDSA-SHA-256 over the challenge, plain r || s (TR-03111)."""
+        signature = self._keys.active_authentication.sign(challenge, ec.ECDSA(hashes.SHA256()))
+        r, s = decode_dss_signature(signature)
+        return r.to_bytes(_COORDINATE, "big") + s.to_bytes(_COORDINATE, "big")

@@ -151,7 +151,7 @@ def test_extended_apdu_is_refused_by_a_chip_without_extended_length(
 
 AFTER_ACCESS = {
     "7816-4 11.1.1 6A82: SELECT of DG11, absent on a CCCD": ("00A4020C02010B", 0x6A82),
-    "7816-4 11.1.1 6A82: SELECT of DG14 (not offered before part 2)": ("00A4020C02010E", 0x6A82),
+    "7816-4 11.1.1 6A82: SELECT of DG11 (no DG11 on a CCCD)": ("00A4020C02010B", 0x6A82),
     "9303-11 4 6982: SELECT of DG3 without Terminal Authentication": ("00A4020C020103", 0x6982),
     "9303-11 4 6982: READ BINARY of DG3 by SFI": ("00B0830004", 0x6982),
     "7816-4 11.1.1 6A82: EF.CardAccess is not in the application": ("00A4020C02011C", 0x6A82),
@@ -347,8 +347,8 @@ def test_com_lists_exactly_the_files_present(profile: CardProfile) -> None:
     assert com_file is not None
     tags = tlv.decode(com_file.content, 0x60).child(0x5C).value
     present = sorted(ef.fid - 0x0100 for ef in application.files if 0x0101 <= ef.fid <= 0x0110)
-    assert present == [1, 2, 3, 13]
-    assert list(tags) == [0x61, 0x75, 0x63, 0x6D]
+    assert present == [1, 2, 3, 13, 14, 15]
+    assert list(tags) == [0x61, 0x75, 0x63, 0x6D, 0x6E, 0x6F]
 
 
 def test_command_data_beyond_the_stated_limit_answers_wrong_length(chip: ChipOS) -> None:
