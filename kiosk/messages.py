@@ -289,3 +289,36 @@ def describe(
 def catalogue_codes() -> frozenset[ErrorCode]:
     """The codes that have a message; tests check that every code has one."""
     return frozenset(_CATALOGUE)
+
+
+_GUIDANCE: dict[str, str] = {
+    "face_camera": N_("Mời nhìn vào camera."),
+    "one_person": N_("Chỉ một người đứng trước camera."),
+    "move_closer": N_("Mời tiến lại gần hơn."),
+    "move_back": N_("Mời lùi ra xa một chút."),
+    "centre_face": N_("Mời đưa khuôn mặt vào giữa khung."),
+    "more_light": N_("Chỗ đứng hơi tối, mời bước ra chỗ sáng hơn."),
+    "less_light": N_("Ánh sáng quá chói, mời lùi khỏi chỗ sáng."),
+    "even_light": N_("Mặt bị sáng không đều, mời quay về phía đèn."),
+    "hold_still": N_("Mời giữ yên đầu."),
+    "look_straight": N_("Mời nhìn thẳng vào camera."),
+    "straighten_head": N_("Mời giữ đầu thẳng, không nghiêng."),
+    "open_eyes": N_("Mời mở mắt tự nhiên."),
+    "ready": N_("Tốt lắm, giữ nguyên."),
+}
+"""What the citizen is asked to do, by the face guidance's instruction code."""
+
+
+def guidance_text(instruction: str, language: str | None = None) -> str:
+    """The citizen's instruction for a guidance code, in plain words.
+
+    Raises:
+        KeyError: an instruction the catalogue does not know (a programming error).
+    """
+    tr = _ if language is None else translation(language).gettext
+    return tr(_GUIDANCE[instruction])
+
+
+def guidance_codes() -> frozenset[str]:
+    """The instruction codes that have a text; tests check the face rules' codes against it."""
+    return frozenset(_GUIDANCE)
