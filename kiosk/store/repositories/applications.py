@@ -113,11 +113,7 @@ class ApplicationRepository:
     ) -> uuid.UUID:
         """Keep a face image of the application, sealed under its data key."""
         portrait_id = uuid.uuid4()
-        sealed = crypto.seal(
-            self._data_key(application_id),
-            image,
-            crypto.associated_data(_PORTRAITS, "image", portrait_id),
-        )
+        sealed = crypto.seal(self._data_key(application_id), image, _portrait_ad(portrait_id))
         row = PortraitRow(
             id=portrait_id, application_id=application_id, kind=kind, created_at=at, image=sealed
         )
@@ -134,12 +130,7 @@ class ApplicationRepository:
             .order_by(PortraitRow.created_at)
         )
         return [
-            (
-                row.kind,
-                crypto.unseal(
-                    data_key, row.image, crypto.associated_data(_PORTRAITS, "image", row.id)
-                ),
-            )
+            (row.kind, crypto.unseal(data_key, row.image, _portrait_ad(row.id)))
             for row in self._session.scalars(query)
         ]
 
@@ -244,6 +235,10 @@ class ApplicationRepository:
             return None
         ad = crypto.associated_data(_APPLICATIONS, column, row.id)
         return crypto.unseal(data_key, sealed, ad).decode()
+
+
+def _portrait_ad(portrait_id: uuid.UUID) -> bytes:
+    return crypto.associated_data(_PORTRAITS, "image", portrait_id)
 
 
 def _user(value: uuid.UUID | None) -> UserId | None:
