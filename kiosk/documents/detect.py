@@ -42,6 +42,7 @@ _MIN_OPPOSITE = 0.55  # shorter over longer of two opposite sides (perspective)
 _FRAME_BAND = 6  # work pixels along the frame where contour points do not count
 _SUPPORT_TOLERANCE = 2.5  # work pixels between an outline and the contour that supports it
 _HIDDEN_CORNER = 0.06  # of the mean side: a corner this far from the contour is not visible
+_REFINE_RADIUS = 2.5  # work pixels either side of a fitted side searched at full resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ def find_card(image: Image) -> CardOutline | None:
             best = candidate
     if best is None:
         return None
-    refined = _refine(image, best.corners / scale, radius=2.5 / scale + 2)
+    refined = _refine(image, best.corners / scale, radius=_REFINE_RADIUS / scale + 2)
     corners = tuple((float(x), float(y)) for x, y in refined)
     return CardOutline(corners, best.hidden, best.support)  # type: ignore[arg-type]
 
@@ -234,7 +235,7 @@ def _side_line(
     relative = points - start
     along = relative @ unit
     across = np.abs(relative @ np.array([-unit[1], unit[0]]))
-    tolerance = max(2.0, 0.03 * length)
+    tolerance = max(2.0, 0.012 * length)
     near = points[(along > 0.1 * length) & (along < 0.9 * length) & (across < tolerance)]
     if len(near) < 8:
         return None

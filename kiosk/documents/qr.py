@@ -1,9 +1,11 @@
 """Decoding the QR code printed on a card, with OpenCV's detectors.
 
-The decoder runs on the flattened card, where the symbol is square and large. ``QRCodeDetector``
-goes first; ``QRCodeDetectorAruco`` (a different finder-pattern search) is tried only when the
-first finds nothing, because the benchmark measured that it decodes some blurred codes the first
-misses. The text is kept exactly as decoded: the layouts parse it, and the raw text is evidence.
+The decoder runs on the flattened card, where the symbol is square and large, after an unsharp
+mask: a card photographed at arm's length has QR modules of 2 to 4 source pixels, softened by
+focus and by the resampling. On the generated benchmark set the unsharp mask raised decoding from
+58 % to 69 % of the cards, ``QRCodeDetectorAruco`` decoded more than ``QRCodeDetector`` and the
+two together more than either, so Aruco runs first and the classic detector only when it fails.
+The text is kept exactly as decoded: the layouts parse it, and the raw text is evidence.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy.typing as npt
 
 Image = npt.NDArray[np.uint8]
 Point = tuple[float, float]
+
+_UNSHARP_SIGMA = 2.0  # flat-card pixels: about half a QR module
 
 
 @dataclass(frozen=True, slots=True)
