@@ -8,7 +8,8 @@ from kiosk.domain.biometrics import FaceOutcome
 from kiosk.domain.errors import ErrorCode
 from kiosk.store.engine import checkpoint
 from kiosk.store.errors import DataIntegrityError, KeyUnavailableError, NotFoundError
-from kiosk.store.rows import ApplicationRow, DataKeyRow
+from kiosk.store.rows import ApplicationRow, DataKeyRow, PortraitRow
+from kiosk.store.rows.biometric import PortraitKind
 
 
 def test_an_application_round_trips(store, enrol) -> None:
@@ -149,3 +150,17 @@ def test_retention_finds_old_final_and_stale_unfinished_applications(store, enro
     assert set(due) == {stale_draft.id, cancelled.application.id}
     assert fresh.id not in due
     assert only_final == [cancelled.application.id]
+
+
+def test_portraits_swapped_between_rows_fail(store, enrol) -> None:
+    app = enrol()
+    with store.uow() as uow:
+        uow.applications.add_portrait(app.id, PortraitKind.LIVE, b"live face", store.clock.now())
+        uow.commit()
+    with store.engine.begin() as conn:
+        rows = conn.execute(select(PortraitRow.id, PortraitRow.image)).all()
+        (first_id, first), (second_id, second) = rows
+        conn.execute(update(PortraitRow).where(PortraitRow.id == first_id).values(image=second))
+        conn.execute(update(PortraitRow).where(PortraitRow.id == second_id).values(image=first))
+    with store.uow(read_only=True) as uow, pytest.raises(DataIntegrityError):
+        uow.applications.portraits(app.id)
