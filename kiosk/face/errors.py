@@ -19,31 +19,31 @@ class FaceError(DomainError):
         super().__init__(self.code_of_class, detail, **params)
 
 
-class ImageUnreadable(FaceError):  # noqa: N818 - named after the condition
+class ImageUnreadable(FaceError):
     """The bytes are not a JPEG, JPEG 2000 or PNG image we can decode."""
 
     code_of_class = ErrorCode.IMAGE_UNREADABLE
 
 
-class ImageTooLarge(FaceError):  # noqa: N818 - named after the condition
+class ImageTooLarge(FaceError):
     """The image exceeds the byte or pixel cap; it was refused before decoding."""
 
     code_of_class = ErrorCode.IMAGE_TOO_LARGE
 
 
-class NoFace(FaceError):  # noqa: N818 - named after the condition
+class NoFace(FaceError):
     """No face was found where exactly one is needed."""
 
     code_of_class = ErrorCode.NO_FACE
 
 
-class MultipleFaces(FaceError):  # noqa: N818 - named after the condition
+class MultipleFaces(FaceError):
     """More than one face was found where exactly one is needed (params: ``count``)."""
 
     code_of_class = ErrorCode.MULTIPLE_FACES
 
 
-class WorkerFailed(FaceError):  # noqa: N818 - named after the condition
+class WorkerFailed(FaceError):
     """The face worker process failed, died or did not answer; the cause is in its log."""
 
 

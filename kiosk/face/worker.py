@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from multiprocessing.shared_memory import SharedMemory
 from types import TracebackType
 from typing import Self, TypeVar
@@ -29,7 +30,7 @@ from typing import Self, TypeVar
 import numpy as np
 
 from kiosk.domain.errors import DomainError, ErrorCode
-from kiosk.face.detect import Image, load_models
+from kiosk.face.detect import Encoding, Image, load_models
 from kiosk.face.errors import ImageTooLarge, WorkerFailed, error_for
 from kiosk.face.images import decode_image
 from kiosk.face.match import MatchResult, compare, encode_single
@@ -76,11 +77,17 @@ def _frame(memory: SharedMemory, shape: tuple[int, ...]) -> Image:
     return np.ndarray(shape, dtype=np.uint8, buffer=memory.buf).copy()
 
 
+@lru_cache(maxsize=4)
+def _reference(portrait: bytes) -> Encoding:
+    # One citizen's chip portrait is compared with up to three attempts: encode it once.
+    return encode_single(decode_image(portrait))
+
+
 def _answer(request: _Analyse | _Match, memory: SharedMemory) -> _Reply:
     image = _frame(memory, request.shape)
     if isinstance(request, _Analyse):
         return _Reply(value=analyse(image, request.rules))
-    reference = encode_single(decode_image(request.portrait))
+    reference = _reference(request.portrait)
     return _Reply(value=compare(encode_single(image), reference, request.threshold))
 
 
