@@ -80,7 +80,7 @@ def _read(path: Path) -> Pixels:
         data = path.read_bytes()
     except OSError as err:
         raise _unavailable(path, f"cannot read: {err.strerror}") from err
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
     if image is None:
         raise _unavailable(path, "not a readable image")
     return np.asarray(image, dtype=np.uint8)
