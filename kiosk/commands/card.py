@@ -2,7 +2,10 @@
 
 The JSON of ``card read`` is a stable contract (design.md, "Command line"): the person's fields
 from DG13 (text with diacritics, ISO dates, ``sex`` as M/F), DG1's values under ``mrz``, the
-three checks and the overall ``chip_verdict``, file sizes, the APDU count and timings. It exits
+access protocol (``PACE-CAN``, ``PACE-MRZ``, ``BAC``), the three checks and the overall
+``chip_verdict`` with the AA challenge and signature and the CA transcript as
+``authentication_evidence``, file sizes, the APDU count and timings. ``--can`` or ``--id`` alone
+open the chip with PACE-CAN (the CAN of a CCCD is the last 6 digits of its ID). It exits
 0 whatever the verdict; ``--require-genuine`` makes a chip that is not genuine exit 3.
 """
 
@@ -23,7 +26,7 @@ from kiosk.devices.sim.chip.faults import FAULTS
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.validators import parse_date
 from kiosk.emrtd.auth.verdict import CheckResult
-from kiosk.emrtd.reader import ChipRead
+from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead
 from kiosk.i18n import _
 from kiosk.services.chip_reading import AccessInput, ChipReadOutcome
 
@@ -40,6 +43,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     read.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
     access = read.add_mutually_exclusive_group(required=True)
     access.add_argument("--id", metavar="ID12", help=_("số định danh 12 chữ số"))
+    access.add_argument("--can", metavar="CAN", help=_("số truy cập thẻ (CAN) 6 chữ số"))
     access.add_argument("--mrz", help=_("ba dòng MRZ"))
     access.add_argument("--qr", help=_("nội dung mã QR trên thẻ"))
     read.add_argument("--dob", help=_("ngày sinh"))
@@ -103,6 +107,8 @@ def _access_input(args: argparse.Namespace) -> AccessInput:
                 else None
             ),
         )
+    if args.can is not None:
+        return AccessInput(can=args.can)
     if args.mrz is not None:
         return AccessInput(mrz=args.mrz)
     return AccessInput(qr_text=args.qr)
@@ -154,6 +160,7 @@ def chip_read_json(outcome: ChipReadOutcome, *, demo: bool) -> dict[str, Any]:
         "active_authentication": _check(read.active_authentication),
         "chip_verdict": outcome.verdict.value,
         "chip_verdict_reasons": list(read.verdict.reasons),
+        "authentication_evidence": _evidence(read.evidence),
         "files": {name: len(data) for name, data in read.files.items()},
         "apdus": read.apdus,
         "timings_ms": {name: round(ms, 1) for name, ms in read.timings_ms.items()},
@@ -163,6 +170,24 @@ def chip_read_json(outcome: ChipReadOutcome, *, demo: bool) -> dict[str, Any]:
 
 def _check(result: CheckResult) -> dict[str, Any]:
     return {"verdict": result.verdict.value, "reasons": list(result.reasons)}
+
+
+def _evidence(evidence: AuthenticationEvidence) -> dict[str, Any]:
+    """The AA challenge and signature and the CA transcript, in hex (nothing personal)."""
+    active, chip = evidence.active_authentication, evidence.chip_authentication
+    return {
+        "active_authentication": None
+        if active is None
+        else {"challenge": active.challenge.hex(), "signature": active.signature.hex()},
+        "chip_authentication": None
+        if chip is None
+        else {
+            "protocol": chip.protocol,
+            "key_id": chip.key_id,
+            "terminal_public_key": chip.terminal_public_key.hex(),
+            "chip_public_key": chip.chip_public_key.hex(),
+        },
+    }
 
 
 def _iso(value: date | None) -> str | None:

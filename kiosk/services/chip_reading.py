@@ -1,7 +1,8 @@
 """Reading the citizen's chip: wait for the card, build the access keys, read, verify, translate.
 
-The service turns what the officer has (the typed 12-digit ID with dates, the MRZ, the card's QR
-code) into access keys, runs ``kiosk.emrtd.read_document`` on the card from the reader port,
+The service turns what the officer has (the typed 12-digit ID, with or without dates, a CAN, the
+MRZ, the card's QR code) into access keys in design.md's order (the CAN for PACE first, then the
+MRZ key for PACE and BAC), runs ``kiosk.emrtd.read_document`` on the card from the reader port,
 and hands back the identity in domain words with the raw read kept as evidence. Every failure of
 the chip or the link becomes one stable error code (translation at the boundary, cause kept).
 """
@@ -23,6 +24,7 @@ from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.domain.validators import ValidationFailed, validate_id_number
+from kiosk.emrtd.access import AccessKey
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.lds.dg13 import CardDate
 from kiosk.emrtd.reader import ChipRead, read_document
@@ -34,11 +36,13 @@ CARD_WAIT_SECONDS = 30.0
 
 @dataclass(frozen=True, slots=True)
 class AccessInput:
-    """What the officer has to open the chip: one of the three forms.
+    """What the officer has to open the chip: one of the four forms.
 
     Attributes:
-        id_number, date_of_birth, date_of_expiry: typed from the card (without the expiry, each
-            expiry the renewal rules allow is tried).
+        id_number, date_of_birth, date_of_expiry: typed from the card. The ID alone opens the
+            chip with PACE-CAN (the CAN is its last 6 digits); with the birth date BAC is
+            possible too (without the expiry, each expiry the renewal rules allow is tried).
+        can: a 6-digit Card Access Number, for PACE only.
         mrz: the three MRZ lines.
         qr_text: the text of the CCCD QR code (ID, birth and issue dates).
     """
@@ -46,6 +50,7 @@ class AccessInput:
     id_number: str | None = None
     date_of_birth: date | None = None
     date_of_expiry: date | None = None
+    can: str | None = None
     mrz: str | None = None
     qr_text: str | None = None
 
@@ -71,26 +76,34 @@ class ChipReadingService:
         self._trust = trust
         self._today = today
 
-    def access_keys(self, given: AccessInput) -> list[emrtd.MRZKey]:
-        """The BAC keys to try, in order.
+    def access_keys(self, given: AccessInput) -> list[AccessKey]:
+        """The keys to try, in order: the CAN (PACE), then MRZ keys (PACE, then BAC).
 
         Raises:
             ValidationFailed: the input is incomplete or malformed (names the field).
         """
+        if given.can:
+            return [_can(given.can)]
         if given.mrz:
-            return [_key_from_mrz(given.mrz, self._today())]
+            return _keys_from_mrz(given.mrz, self._today())
         if given.qr_text:
             qr = parse_qr(given.qr_text)
             if qr.id_number is None or qr.date_of_birth is None:
                 raise ValidationFailed("qr", "no_id_or_birth_date")
             expiries = expiry_candidates(qr.date_of_birth, qr.date_of_issue)
             return _keys(qr.id_number, qr.date_of_birth, expiries)
-        if given.id_number and given.date_of_birth:
-            number = validate_id_number(given.id_number)
-            if given.date_of_expiry is not None:
-                return _keys(number, given.date_of_birth, (given.date_of_expiry,))
-            return _keys(number, given.date_of_birth, expiry_candidates(given.date_of_birth))
-        raise ValidationFailed("access", "id_and_birth_date_required")
+        if given.id_number:
+            return self._keys_from_id(given)
+        raise ValidationFailed("access", "id_required")
+
+    def _keys_from_id(self, given: AccessInput) -> list[AccessKey]:
+        number = validate_id_number(given.id_number or "")
+        birth = given.date_of_birth
+        if birth is None:
+            return [emrtd.CANKey.from_id_number(number)]
+        if given.date_of_expiry is not None:
+            return _keys(number, birth, (given.date_of_expiry,))
+        return _keys(number, birth, expiry_candidates(birth))
 
     def read(
         self,
@@ -124,17 +137,31 @@ class ChipReadingService:
         return ChipReadOutcome(citizen_of(read), ChipVerdict(read.verdict.verdict.value), read)
 
 
-def _key_from_mrz(text: str, today: date) -> emrtd.MRZKey:
+def _can(text: str) -> emrtd.CANKey:
     try:
-        return emrtd.MRZKey.from_td1(emrtd.parse_td1(text, today=today))
+        return emrtd.CANKey(text.strip())
+    except emrtd.MalformedData as err:
+        raise ValidationFailed("can", "six_digits_required") from err
+
+
+def _keys_from_mrz(text: str, today: date) -> list[AccessKey]:
+    """The CAN of a CCCD's MRZ (its 12-digit ID), then the MRZ key."""
+    try:
+        mrz = emrtd.parse_td1(text, today=today)
     except emrtd.MalformedData as err:
         raise ValidationFailed("mrz", err.reason) from err
+    key = emrtd.MRZKey.from_td1(mrz)
+    if mrz.id_number is None:
+        return [key]
+    return [emrtd.CANKey.from_id_number(mrz.id_number), key]
 
 
-def _keys(id_number: str, birth: date, expiries: tuple[date, ...]) -> list[emrtd.MRZKey]:
+def _keys(id_number: str, birth: date, expiries: tuple[date, ...]) -> list[AccessKey]:
+    """The CAN of the ID, then one MRZ key per possible expiry."""
     if not expiries:
         raise ValidationFailed("date_of_expiry", "required")
-    return [emrtd.MRZKey.from_id_number(id_number, birth, expiry) for expiry in expiries]
+    mrz_keys = [emrtd.MRZKey.from_id_number(id_number, birth, expiry) for expiry in expiries]
+    return [emrtd.CANKey.from_id_number(id_number), *mrz_keys]
 
 
 def _wait_for_card(reader: CardReader, cancel: threading.Event) -> CardSession:
