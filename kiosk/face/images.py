@@ -139,7 +139,10 @@ def encode_jpeg(image: Image, quality: int = 90) -> bytes:
     Raises:
         ImageUnreadable: the encoder refused the pixels (an empty or malformed array).
     """
-    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    try:
+        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    except cv2.error as err:
+        raise ImageUnreadable("the portrait could not be encoded as JPEG") from err
     if not ok:
         raise ImageUnreadable("the portrait could not be encoded as JPEG")
     return bytes(encoded.tobytes())

@@ -1,10 +1,9 @@
 """Best frame, ICAO-style portrait crop and the 1:1 comparison with the chip portrait.
 
-The decision is a distance between two dlib descriptors against a threshold. The default
-threshold, 0.45, is deliberately stricter than dlib's 0.6 (known to be loose for Asian
-faces) and is NOT VALIDATED ON THE TARGET POPULATION: it must be set from ``kiosk face eval``
-on real, consented data before production use. Distance, threshold and decision are returned
-together so the application keeps all three.
+The decision is a distance between two dlib descriptors against a threshold, returned as the
+domain's ``FaceMatch`` (distance, threshold and decision kept together with the application).
+The threshold comes from the settings (``kiosk.config.FaceSettings``), whose conservative
+default is not validated on the target population until it is set from ``kiosk face eval``.
 """
 
 from __future__ import annotations
@@ -15,28 +14,21 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.face.detect import Box, Encoding, Image, Landmarks, detect_faces, encode_face
+from kiosk.domain.biometrics import FaceMatch, compare_faces
+from kiosk.face.detect import (
+    Box,
+    Encoding,
+    Image,
+    Landmarks,
+    detect_faces,
+    encode_face,
+    face_distance,
+)
 from kiosk.face.errors import MultipleFaces, NoFace
 from kiosk.face.quality import DEFAULT_RULES, GuidanceRules, Measures
 
-DEFAULT_THRESHOLD = 0.45
-"""Match when the distance is at most this. Not validated on the target population."""
-
 PORTRAIT_SIZE = (420, 560)
 """Width and height of the portrait crop: 3:4, as ICAO 9303 / ISO/IEC 19794-5 photos."""
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    """The outcome of one 1:1 comparison, kept with the application as evidence."""
-
-    distance: float
-    threshold: float
-
-    @property
-    def is_match(self) -> bool:
-        """True when the two faces are judged the same person."""
-        return self.distance <= self.threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +40,9 @@ class Candidate:
     landmarks: Landmarks
 
 
-def compare(
-    live: Encoding, reference: Encoding, threshold: float = DEFAULT_THRESHOLD
-) -> MatchResult:
-    """Compare two descriptors: the live face and the chip portrait."""
-    return MatchResult(distance=float(np.linalg.norm(live - reference)), threshold=threshold)
+def compare(live: Encoding, reference: Encoding, threshold: float) -> FaceMatch:
+    """Compare two descriptors (the live face and the chip portrait) under ``threshold``."""
+    return compare_faces(face_distance(live, reference), threshold)
 
 
 def frame_score(measures: Measures, rules: GuidanceRules = DEFAULT_RULES) -> float:

@@ -113,11 +113,16 @@ class Measures:
 
 @dataclass(frozen=True, slots=True)
 class Guidance:
-    """The verdict on one frame: the instruction to show and whether capture may proceed."""
+    """The verdict on one frame: the instruction to show and whether capture may proceed.
+
+    With exactly one face, ``measures`` and ``landmarks`` describe it, so a ready frame can
+    become a best-frame candidate and a portrait crop without running the models again.
+    """
 
     instruction: Instruction
     face_count: int
     measures: Measures | None
+    landmarks: Landmarks | None = None
 
     @property
     def is_ready(self) -> bool:
@@ -310,5 +315,6 @@ def analyse(
     if len(boxes) != 1:
         instruction = Instruction.ONE_PERSON if boxes else Instruction.FACE_CAMERA
         return Guidance(instruction, len(boxes), None)
-    measures = measure_face(image, boxes[0], find_landmarks(image, boxes[0]), rules)
-    return Guidance(instruct(measures, rules), 1, measures)
+    landmarks = find_landmarks(image, boxes[0])
+    measures = measure_face(image, boxes[0], landmarks, rules)
+    return Guidance(instruct(measures, rules), 1, measures, landmarks)

@@ -29,11 +29,12 @@ from typing import Self, TypeVar
 
 import numpy as np
 
+from kiosk.domain.biometrics import FaceMatch
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.face.detect import Encoding, Image, load_models
 from kiosk.face.errors import ImageTooLarge, WorkerFailed, error_for
 from kiosk.face.images import decode_image
-from kiosk.face.match import MatchResult, compare, encode_single
+from kiosk.face.match import compare, encode_single
 from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules, analyse
 
 _log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ _Request = _Analyse | _Match | _Stop
 
 @dataclass(frozen=True, slots=True)
 class _Reply:
-    value: Guidance | MatchResult | None = None
+    value: Guidance | FaceMatch | None = None
     code: ErrorCode | None = None
     detail: str = ""
     params: tuple[tuple[str, str | int], ...] = ()
@@ -169,7 +170,7 @@ class FaceWorker:
         """
         return _expect(Guidance, self._call(image, lambda shape: _Analyse(shape, rules)))
 
-    def match(self, image: Image, portrait: bytes, threshold: float) -> MatchResult:
+    def match(self, image: Image, portrait: bytes, threshold: float) -> FaceMatch:
         """Compare the one face of ``image`` (the best frame) with the chip portrait's bytes.
 
         The portrait is decoded inside the worker, after the caps of ``kiosk.face.images``,
@@ -181,7 +182,7 @@ class FaceWorker:
             WorkerFailed: the worker died or did not answer in time.
         """
         request = self._call(image, lambda shape: _Match(shape, portrait, threshold))
-        return _expect(MatchResult, request)
+        return _expect(FaceMatch, request)
 
     def close(self) -> None:
         """Stop the worker (waiting for its current request) and free the shared memory."""
@@ -199,7 +200,7 @@ class FaceWorker:
 
     def _call(
         self, image: Image, build: Callable[[tuple[int, ...]], _Request]
-    ) -> Guidance | MatchResult | None:
+    ) -> Guidance | FaceMatch | None:
         if image.nbytes > self._memory.size:
             raise ImageTooLarge("frame larger than the worker's buffer", bytes=image.nbytes)
         with self._lock:

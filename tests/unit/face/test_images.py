@@ -5,10 +5,11 @@ from __future__ import annotations
 import struct
 import zlib
 
+import numpy as np
 import pytest
 
 from kiosk.face.errors import ImageTooLarge, ImageUnreadable
-from kiosk.face.images import ImageLimits, declared_size, decode_image
+from kiosk.face.images import ImageLimits, declared_size, decode_image, encode_jpeg
 
 
 @pytest.mark.parametrize("ext", [".jpg", ".png", ".jp2"])
@@ -87,3 +88,15 @@ def test_a_header_that_lies_about_the_size_is_unreadable(faces) -> None:
     data[16:24] = struct.pack(">II", 64, 64)
     with pytest.raises(ImageUnreadable):
         decode_image(bytes(data))
+
+
+def test_a_portrait_encodes_to_jpeg_and_back(faces) -> None:
+    image = faces.frame()
+    data = encode_jpeg(image)
+    assert declared_size(data) == (640, 480)
+    assert decode_image(data).shape == image.shape
+
+
+def test_an_empty_array_cannot_be_encoded() -> None:
+    with pytest.raises(ImageUnreadable):
+        encode_jpeg(np.zeros((0, 0, 3), np.uint8))

@@ -11,13 +11,13 @@ import dataclasses
 import numpy as np
 import pytest
 
+from kiosk.config import FaceSettings
+from kiosk.domain.biometrics import FaceDecision
 from kiosk.face.detect import Box
 from kiosk.face.errors import MultipleFaces, NoFace
 from kiosk.face.match import (
-    DEFAULT_THRESHOLD,
     PORTRAIT_SIZE,
     Candidate,
-    MatchResult,
     best_frame,
     compare,
     encode_single,
@@ -26,25 +26,28 @@ from kiosk.face.match import (
 )
 from kiosk.face.quality import Measures, Pose, analyse
 
+THRESHOLD = FaceSettings().match_threshold
+
+
 # --- the decision rule ----------------------------------------------------------------------
 
 
-def test_a_distance_at_the_threshold_matches() -> None:
-    assert MatchResult(distance=0.45, threshold=0.45).is_match
-    assert not MatchResult(distance=0.4501, threshold=0.45).is_match
-
-
-def test_compare_keeps_distance_and_threshold() -> None:
+def test_compare_keeps_distance_threshold_and_decision() -> None:
     live, chip = np.zeros(128), np.full(128, 0.05)
-    result = compare(live, chip, threshold=0.5)
+    result = compare(live, chip, threshold=0.6)
     assert result.distance == pytest.approx(0.05 * np.sqrt(128))
-    assert result.threshold == 0.5
-    assert result.is_match is (result.distance <= 0.5)
+    assert result.threshold == 0.6
+    assert result.decision is FaceDecision.MATCH
 
 
-def test_the_default_threshold_is_stricter_than_dlibs() -> None:
-    assert DEFAULT_THRESHOLD < 0.6
-    assert compare(np.zeros(128), np.zeros(128)).threshold == DEFAULT_THRESHOLD
+def test_a_distance_at_the_threshold_matches_and_above_it_does_not() -> None:
+    live, chip = np.zeros(2), np.array([0.3, 0.4])
+    assert compare(live, chip, threshold=0.5).decision is FaceDecision.MATCH
+    assert compare(live, chip, threshold=0.4999).decision is FaceDecision.MISMATCH
+
+
+def test_the_configured_default_is_stricter_than_dlibs() -> None:
+    assert THRESHOLD < 0.6
 
 
 # --- real stills ----------------------------------------------------------------------------
@@ -53,18 +56,19 @@ def test_the_default_threshold_is_stricter_than_dlibs() -> None:
 def test_the_same_person_in_another_crop_and_scale_matches(faces) -> None:
     chip = encode_single(faces.portrait(faces.HOPPER))
     live = encode_single(faces.frame(faces.HOPPER, face_width=150, centre=(0.4, 0.5)))
-    assert compare(live, chip).is_match
+    assert compare(live, chip, THRESHOLD).decision is FaceDecision.MATCH
 
 
 def test_different_people_do_not_match(faces) -> None:
     chip = encode_single(faces.portrait(faces.HOPPER))
     live = encode_single(faces.frame(faces.ASTRONAUT))
-    assert not compare(live, chip).is_match
+    assert compare(live, chip, THRESHOLD).decision is FaceDecision.MISMATCH
 
 
 def test_a_printed_photo_still_matches_which_is_why_liveness_exists(faces) -> None:
     chip = encode_single(faces.portrait(faces.HOPPER))
-    assert compare(encode_single(faces.printed(faces.frame())), chip).is_match
+    printed = encode_single(faces.printed(faces.frame()))
+    assert compare(printed, chip, THRESHOLD).decision is FaceDecision.MATCH
 
 
 def test_a_small_chip_sized_portrait_is_found_at_a_finer_scale(faces) -> None:

@@ -71,12 +71,14 @@ def test_a_good_frame_is_ready(faces, name: str) -> None:
     assert guidance.instruction is Instruction.READY
     assert guidance.is_ready
     assert guidance.face_count == 1
+    assert guidance.landmarks is not None
 
 
 def test_two_faces_are_counted_and_not_measured(faces) -> None:
     guidance = analyse(faces.two_faces())
     assert guidance.face_count == 2
     assert guidance.measures is None
+    assert guidance.landmarks is None
 
 
 def test_a_frontal_face_measures_as_frontal(faces) -> None:

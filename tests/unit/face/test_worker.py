@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kiosk.domain.biometrics import FaceDecision
 from kiosk.face.errors import ImageTooLarge, ImageUnreadable, NoFace, WorkerFailed
 from kiosk.face.quality import Instruction
 from kiosk.face.worker import FaceWorker
@@ -33,6 +34,7 @@ def test_guidance_round_trip(worker: FaceWorker, faces) -> None:
     guidance = worker.analyse(faces.frame())
     assert guidance.instruction is Instruction.READY
     assert guidance.measures is not None
+    assert guidance.landmarks is not None
 
 
 def test_latest_frame_replaces_the_previous_one(worker: FaceWorker, faces) -> None:
@@ -42,8 +44,10 @@ def test_latest_frame_replaces_the_previous_one(worker: FaceWorker, faces) -> No
 
 def test_match_round_trip(worker: FaceWorker, faces) -> None:
     portrait = faces.encoded(faces.HOPPER)
-    assert worker.match(faces.frame(), portrait, threshold=0.45).is_match
-    assert not worker.match(faces.frame(faces.ASTRONAUT), portrait, threshold=0.45).is_match
+    same = worker.match(faces.frame(), portrait, threshold=0.45)
+    other = worker.match(faces.frame(faces.ASTRONAUT), portrait, threshold=0.45)
+    assert (same.decision, other.decision) == (FaceDecision.MATCH, FaceDecision.MISMATCH)
+    assert same.threshold == 0.45
 
 
 def test_errors_come_back_typed(worker: FaceWorker, faces) -> None:
