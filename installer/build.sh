@@ -6,7 +6,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 V=.venv/bin
 export KIOSK_ROOT=$root
-"$V/python" tools/compile_catalogues.py
+# Freeze the package as a wheel installs it (resources/ mapped into kiosk/resources, compiled
+# catalogues, migrations), not the editable checkout PyInstaller cannot see through.
+rm -rf build/freeze && mkdir -p build/freeze
+"$V/python" -m pip wheel -q --no-deps -w build/freeze/wheel .
+"$V/python" -m pip install -q --no-deps --target build/freeze/site build/freeze/wheel/*.whl
+export KIOSK_SITE=$root/build/freeze/site
 "$V/pyinstaller" --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller installer/kiosk.spec
 echo "build: dist/kiosk ($(du -sh dist/kiosk | cut -f1))"

@@ -41,13 +41,13 @@ class _Reader(Protocol):
         ...
 
 
-class _FolderReader:
-    """Images of a folder in name order, each decoded when it is due."""
+class _StillsReader:
+    """Still images (a folder's, in name order, or one photo), each decoded when it is due."""
 
-    def __init__(self, folder: Path) -> None:
-        self._paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
+    def __init__(self, paths: list[Path], source: Path) -> None:
+        self._paths = paths
         if not self._paths:
-            raise _unavailable(folder, "no images")
+            raise _unavailable(source, "no images")
         self._index = -1
 
     def next(self, skip: int) -> Pixels:
@@ -92,7 +92,11 @@ class _VideoReader:
 
 def _reader(path: Path) -> _Reader:
     if path.is_dir():
-        return _FolderReader(path)
+        stills = sorted(p for p in path.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
+        return _StillsReader(stills, path)
+    if path.is_file() and path.suffix.lower() in _IMAGE_SUFFIXES:
+        # One photo is a one-image sequence: decoded directly, never through a video demuxer.
+        return _StillsReader([path], path)
     if path.is_file():
         return _VideoReader(path)
     raise _unavailable(path, "no such file or folder")
@@ -102,7 +106,7 @@ class FileCamera:
     """A ``Camera`` looping over a video file or an image folder at ``fps`` frames a second.
 
     Args:
-        path: a video file (anything OpenCV reads) or a folder of PNG/JPEG/BMP images.
+        path: a video file (anything OpenCV reads), one PNG/JPEG/BMP photo, or a folder of them.
         fps: the playback rate.
     """
 
