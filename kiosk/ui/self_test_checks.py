@@ -56,10 +56,15 @@ CheckWork = Callable[[ProgressSink, threading.Event], CheckOutcome]
 
 @dataclass(frozen=True, slots=True)
 class SelfTestCheck:
-    """One row of the self-test: a stable key, its label, the job resource and its work."""
+    """One row of the self-test: a stable key, its labels, the job resource and its work.
+
+    Attributes:
+        short: the one-word name the status bar shows beside the row's state.
+    """
 
     key: str
     label: str
+    short: str
     resource: str
     work: CheckWork
 
@@ -137,18 +142,26 @@ def standard_checks(
 ) -> list[SelfTestCheck]:
     """The checks of this build, in the order the screen lists them."""
     return [
-        SelfTestCheck("database", N_("Cơ sở dữ liệu và khóa"), "store", database_and_keys(audit)),
-        SelfTestCheck("disk", N_("Dung lượng đĩa"), "disk", free_disk(data_dir)),
-        SelfTestCheck("printer", N_("Máy in"), "printer", printer(find_printer)),
+        SelfTestCheck(
+            "database",
+            N_("Cơ sở dữ liệu và khóa"),
+            N_("Dữ liệu"),
+            "store",
+            database_and_keys(audit),
+        ),
+        SelfTestCheck("disk", N_("Dung lượng đĩa"), N_("Đĩa"), "disk", free_disk(data_dir)),
+        SelfTestCheck("printer", N_("Máy in"), N_("Máy in"), "printer", printer(find_printer)),
         SelfTestCheck(
             "clock",
             N_("Độ lệch đồng hồ"),
+            N_("Đồng hồ"),
             "server",
             not_configured(N_("Chưa cấu hình: cần đồng bộ với máy chủ.")),
         ),
         SelfTestCheck(
             "devices",
             N_("Đầu đọc thẻ, camera, máy quét"),
+            N_("Thiết bị"),
             "devices",
             not_configured(N_("Chưa cấu hình: thiết bị chưa được kết nối vào phần mềm.")),
         ),

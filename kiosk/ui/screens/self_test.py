@@ -98,7 +98,7 @@ class SelfTestScreen(Screen):
         layout.addStretch(1)
         self.add_key("F5", N_("Kiểm tra lại"), self.run_checks)
         self.add_key("Esc", N_("Hủy"), self.progress.cancel)
-        self.add_key("Backspace", N_("Về màn hình chính"), self._go_back)
+        self.add_key("Backspace", N_("Màn hình chính"), self._go_back)
 
     def run_checks(self) -> None:
         """Run every check again, one after another; ignored while a run is going on."""

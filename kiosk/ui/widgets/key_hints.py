@@ -38,5 +38,5 @@ class KeyHints(QWidget):
             key.setProperty(DATA_PROPERTY, True)
             self._layout.addWidget(key)
             self._layout.addWidget(QLabel(_(binding.label), self))
-            self._layout.addSpacing(12)
+            self._layout.addSpacing(8)
         self._layout.addStretch(1)

@@ -61,7 +61,7 @@ class KioskStatusBar(QStatusBar):
         else:
             self._user.setText(_("Cán bộ: {name}").format(name=self.user.full_name))
         parts = [
-            f"{_(self._checks[key].label)} {STATE_MARKS[state]}"
+            f"{_(self._checks[key].short)} {STATE_MARKS[state]}"
             for key, state in self._states.items()
         ]
         self._equipment.setText("   ".join(parts))

@@ -1,0 +1,117 @@
+"""Screenshots of every screen of the desktop app, in Vietnamese and English.
+
+Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
+Runs the real app (``kiosk.ui.application.start``) in demo mode on a throw-away data folder,
+signs in with the demo accounts, walks the screens and saves ``<screen>.<language>.png`` into
+``docs/screenshots/`` by default. The DEMO watermark is on every picture, as in the demo.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.app import build
+from kiosk.config import PathSettings, Settings
+from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
+from kiosk.ui.application import Shell, start
+from kiosk.ui.citizen.view_model import PREPARING, CitizenViewModel
+from kiosk.ui.citizen.window import CitizenWindow
+from kiosk.ui.language import switch_language
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.screens.home import SELF_TEST
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1100, 700)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Let the event loop run until ``condition`` holds (jobs run on worker threads)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not reach the expected state")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    QApplication.processEvents()
+
+
+def sign_in(window: MainWindow, username: str, password: str, *, expect_user: bool) -> None:
+    """Type into the sign-in form in front and wait for the answer."""
+    form = window.current.form  # type: ignore[attr-defined]
+    form.username.setText(username)
+    form.password.setText(password)
+    form.submit()
+    wait_until(lambda: not form.busy)
+    if expect_user:
+        wait_until(lambda: window.user is not None and window.user.username == username)
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    """Save ``widget`` in both languages."""
+    for language in ("vi", "en"):
+        switch_language(language)
+        QApplication.processEvents()
+        path = out / f"{name}.{language}.png"
+        widget.grab().save(str(path), "PNG", 0)  # 0: the smallest file
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    switch_language("vi")
+
+
+def walk(shell: Shell, passwords: dict[str, str], out: Path) -> None:
+    """Every screen of the shell, in the order an officer meets them."""
+    window = shell.window
+    save(window, out, "login")
+    sign_in(window, OFFICER, "wrong-password", expect_user=False)
+    save(window, out, "login-refused")
+    sign_in(window, OFFICER, passwords[OFFICER], expect_user=True)
+    save(window, out, "home-officer")
+    window.show_screen(SELF_TEST)
+    wait_until(lambda: not window.screens[SELF_TEST].progress.is_busy())  # type: ignore[attr-defined]
+    save(window, out, "self-test")
+    window.lock()
+    save(window, out, "lock")
+    sign_in(window, SUPERVISOR, passwords[SUPERVISOR], expect_user=True)
+    save(window, out, "home-supervisor")
+    window.sign_out()
+    sign_in(window, ADMIN, passwords[ADMIN], expect_user=True)
+    save(window, out, "home-admin")
+
+
+def citizen_screen(out: Path) -> None:
+    """The citizen window as it looks full screen on a second monitor."""
+    model = CitizenViewModel()
+    window = CitizenWindow(model, demo=True)
+    window.resize(*SIZE)
+    window.show()
+    save(window, out, "citizen-blank")
+    model.show(PREPARING)
+    save(window, out, "citizen-preparing")
+    window.close()
+
+
+def main(out: Path) -> None:
+    """Build a demo kiosk in a temporary folder and photograph it."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as data:
+        settings = Settings(demo=True, paths=PathSettings(data_dir=data))
+        kiosk = build(settings)
+        passwords = ensure_demo_accounts(kiosk)
+        shell = start(settings, kiosk.services)
+        shell.window.resize(*SIZE)
+        try:
+            walk(shell, passwords, out)
+            citizen_screen(out)
+        finally:
+            shell.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
