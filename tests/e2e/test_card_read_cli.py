@@ -228,6 +228,17 @@ def assert_contract(data: dict[str, Any], citizen: Citizen) -> None:
     assert all(isinstance(ms, int | float) for ms in data["timings_ms"].values())
 
 
+def assert_genuine(data: dict[str, Any]) -> None:
+    """Genuine as design.md defines it: PA valid, and each clone check the chip offers valid."""
+    assert data["passive_authentication"] == {"verdict": "valid", "reasons": []}
+    assert data["chip_verdict"] == "genuine"
+    offered = {"DG14": "chip_authentication", "DG15": "active_authentication"}
+    checks = [check for group, check in offered.items() if group in data["files"]]
+    for check in checks:
+        assert data[check] == {"verdict": "valid", "reasons": []}, check
+    assert data["chip_verdict_reasons"] == ([] if checks else ["no_clone_check"])
+
+
 def _is_iso_date(value: object) -> bool:
     return (
         isinstance(value, str)
@@ -256,11 +267,9 @@ def test_a_clean_read_prints_every_contract_key_with_dg13_text(
     assert data["mother_name"] == "Lê Thị Hoà"
     assert data["nationality"] == "Việt Nam"
     assert data["mrz"]["surname"] == "TRAN"
-    assert data["access"] == "BAC"
+    assert data["access"] == "PACE-CAN"  # the CAN is the ID's last 6 digits (design.md)
     assert data["warnings"] == []
-    assert data["passive_authentication"] == {"verdict": "valid", "reasons": []}
-    assert data["chip_verdict"] == "genuine"
-    assert data["chip_verdict_reasons"] == ["no_clone_check"]
+    assert_genuine(data)
     assert data["files"]["DG2"] >= 15_000
     assert data["demo"] is True
 
@@ -276,16 +285,21 @@ def test_a_card_without_spouse_or_old_number_gives_nulls(
     assert run.json["old_id_number"] is None
 
 
-def test_the_td1_mrz_opens_the_chip(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("fault", "access"), [(None, "PACE-CAN"), ("no-pace", "BAC")])
+def test_the_td1_mrz_opens_the_chip(
+    fault: str | None, access: str, demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     citizen = record(VAN_A)
     text = td1_mrz(citizen)
     lines = "\n".join(text[i : i + 30] for i in range(0, 90, 30))
+    faults = ["--fault", fault] if fault else []
 
-    run = read(capsys, "--mrz", lines, "--json", citizen=VAN_A)
+    run = read(capsys, "--mrz", lines, *faults, "--json", citizen=VAN_A)
 
     assert run.code == 0, run.err
     assert_contract(run.json, citizen)
-    assert run.json["chip_verdict"] == "genuine"
+    assert run.json["access"] == access
+    assert_genuine(run.json)
 
 
 def test_the_mrz_run_together_opens_the_chip_too(
@@ -297,46 +311,87 @@ def test_the_mrz_run_together_opens_the_chip_too(
     assert run.json["id_number"] == HANG
 
 
-@pytest.mark.parametrize("id_number", [HANG, VAN_A])
+@pytest.mark.parametrize(
+    ("id_number", "fault", "access"),
+    [(HANG, None, "PACE-CAN"), (HANG, "no-pace", "BAC"), (VAN_A, "no-pace", "BAC")],
+)
 def test_the_cccd_qr_gives_the_key_through_the_renewal_rules(
-    id_number: str, demo: Path, capsys: pytest.CaptureFixture[str]
+    id_number: str,
+    fault: str | None,
+    access: str,
+    demo: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # Without PACE, BAC needs the expiry, which the QR does not hold: it must come from the
+    # birth and issue dates through the renewal rules.
     citizen = record(id_number)
+    faults = ["--fault", fault] if fault else []
 
-    run = read(capsys, "--qr", qr_text(citizen), "--json", citizen=id_number)
+    run = read(capsys, "--qr", qr_text(citizen), *faults, "--json", citizen=id_number)
 
     assert run.code == 0, run.err
     assert_contract(run.json, citizen)
-    assert run.json["chip_verdict"] == "genuine"
+    assert run.json["access"] == access
+    assert_genuine(run.json)
 
 
 def test_the_birth_date_alone_tries_each_possible_expiry(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    known = read(capsys, *id_access(HANG), "--json")
-    guessed = read(capsys, *id_access(HANG, expiry=False), "--json")
+    # A chip without PACE, so BAC and its expiry date are needed.
+    known = read(capsys, "--fault", "no-pace", *id_access(HANG), "--json")
+    guessed = read(capsys, "--fault", "no-pace", *id_access(HANG, expiry=False), "--json")
 
     assert guessed.code == 0, guessed.err
     assert_contract(guessed.json, record(HANG))
+    assert guessed.json["access"] == known.json["access"] == "BAC"
     # The card runs to the 60th birthday, the last candidate: the earlier keys were refused
     # first, each attempt costing APDUs the known expiry does not need.
     assert guessed.json["apdus"] > known.json["apdus"]
-    assert guessed.json["chip_verdict"] == "genuine"
+    assert_genuine(guessed.json)
+
+
+def test_the_id_number_alone_opens_a_pace_chip_whatever_the_dates(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    only_id = read(capsys, "--id", HANG, "--json")
+    wrong_dates = read(
+        capsys, "--id", HANG, "--dob", "1985-06-16", "--expiry", "2045-06-16", "--json"
+    )
+
+    for run in (only_id, wrong_dates):
+        assert run.code == 0, run.out + run.err
+        assert run.json["access"] == "PACE-CAN"
+        assert_genuine(run.json)
 
 
 # Failures: the error form, the exit code, and nothing left behind
 
 
-def test_a_wrong_birth_date_is_access_denied(
-    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("fault", "id_number", "birth"),
+    [
+        ("no-pace", HANG, "1985-06-16"),  # BAC with a wrong birth date
+        (None, "001185012346", "1985-06-15"),  # PACE-CAN, PACE-MRZ and BAC with a wrong ID
+    ],
+)
+def test_a_wrong_key_is_access_denied(
+    fault: str | None,
+    id_number: str,
+    birth: str,
+    demo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    read(capsys, *id_access(HANG), "--json")  # the PKI exists before the snapshot
     before = files_under(demo)
     evidence = tmp_path / "evidence"
     citizen = record(HANG)
     assert citizen.date_of_expiry is not None
-    wrong = ["--dob", "1985-06-16", "--expiry", citizen.date_of_expiry.isoformat()]
+    key = ["--id", id_number, "--dob", birth, "--expiry", citizen.date_of_expiry.isoformat()]
+    faults = ["--fault", fault] if fault else []
 
-    run = read(capsys, "--id", HANG, *wrong, "--json", "--evidence", str(evidence))
+    run = read(capsys, *faults, *key, "--json", "--evidence", str(evidence))
 
     assert_error(run, 4, "access_denied")
     assert not evidence.exists()
@@ -429,11 +484,31 @@ def test_an_unknown_signer_is_unverifiable(demo: Path, capsys: pytest.CaptureFix
 def test_a_chip_without_extended_length_reads_genuine(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = read(capsys, "--fault", "no-extended-length", *id_access(HANG), "--json")
+    extended = read(capsys, *id_access(HANG), "--json")
+    short = read(capsys, "--fault", "no-extended-length", *id_access(HANG), "--json")
+
+    assert short.code == 0, short.err
+    assert_contract(short.json, record(HANG))
+    assert_genuine(short.json)
+    assert short.json["files"] == extended.json["files"]
+    assert short.json["apdus"] > extended.json["apdus"]  # 0xDF-byte chunks instead of 4 KiB
+
+
+@pytest.mark.parametrize(
+    ("fault", "check"), [("clone-aa", "active_authentication"), ("clone-ca", "chip_authentication")]
+)
+def test_a_cloned_chip_is_not_genuine(
+    fault: str, check: str, demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = read(capsys, "--fault", fault, *id_access(HANG), "--json")
+    strict = read(capsys, "--fault", fault, *id_access(HANG), "--json", "--require-genuine")
 
     assert run.code == 0, run.err
-    assert_contract(run.json, record(HANG))
-    assert run.json["chip_verdict"] == "genuine"
+    assert run.json["passive_authentication"]["verdict"] == "valid"
+    assert run.json[check]["verdict"] == "invalid"
+    assert run.json["chip_verdict"] == "not_genuine"
+    assert "suspected_clone" in run.json["chip_verdict_reasons"]
+    assert strict.code == 3
 
 
 def test_an_empty_trust_folder_makes_the_chip_unverifiable(
@@ -546,7 +621,7 @@ def test_the_installed_script_reads_a_card_and_reports_failures_by_exit_code(
 
     assert done.returncode == 0, done.stderr
     assert_contract(json.loads(done.stdout), record(HANG))
-    assert json.loads(done.stdout)["chip_verdict"] == "genuine"
+    assert_genuine(json.loads(done.stdout))
     assert_error(Run(failed.returncode, failed.stdout, failed.stderr), 4, "chip_protocol")
     assert not evidence.exists()
     assert plain.returncode == 5
