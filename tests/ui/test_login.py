@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.demo_accounts import OFFICER, SUPERVISOR
@@ -71,3 +72,18 @@ def test_the_check_runs_off_the_gui_thread_on_the_store_resource(
     qtbot.waitUntil(lambda: not form.busy)
     assert form.submit_button.isEnabled()
     runner.wait_for_done()
+
+
+def test_enter_in_the_password_field_signs_in_once(
+    qtbot: QtBot, window: MainWindow, station: Station
+) -> None:
+    form = login_screen(window).form
+    audit = station.kiosk.services.audit
+    before = audit.verify().entries
+    qtbot.keyClicks(form.username, OFFICER)
+    qtbot.keyClick(form.username, Qt.Key.Key_Return)
+    assert form.password.hasFocus()
+    qtbot.keyClicks(form.password, station.passwords[OFFICER])
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    assert window.current_name() == HOME
+    assert audit.verify().entries == before + 1

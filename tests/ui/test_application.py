@@ -1,0 +1,70 @@
+"""The entry point: the window opens at the login screen; uncaught errors become a dialog."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
+from kiosk.messages import UserMessage
+from kiosk.ui.application import install_excepthook, start
+from kiosk.ui.bridges import Bridge
+from kiosk.ui.errors import ErrorDialog, message_for
+from kiosk.ui.main_window import LOGIN
+from tests.conftest import LogFail
+from tests.ui.conftest import Station
+
+
+@pytest.fixture
+def _keep_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+
+@pytest.mark.usefixtures("_keep_hooks")
+def test_start_opens_the_login_screen_with_the_demo_mark(
+    qtbot: QtBot, station: Station, qapp: QApplication
+) -> None:
+    shell = start(station.kiosk.settings, station.kiosk.services)
+    qtbot.addWidget(shell.window)
+    assert shell.window.isVisible()
+    assert shell.window.current_name() == LOGIN
+    assert shell.window.windowTitle().endswith("DEMO")
+    assert shell.window.citizen.isVisible()
+    assert qapp.font().family() == "DejaVu Sans"
+    shell.close()
+
+
+def test_a_cancel_shows_nothing_and_a_coded_error_its_message() -> None:
+    assert message_for(Cancelled()) is None
+    message = message_for(DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=7))
+    assert message is not None
+    assert "7" in message.todo
+
+
+@pytest.mark.usefixtures("_keep_hooks")
+def test_an_uncaught_error_on_any_thread_becomes_a_dialog_with_an_incident_id(
+    qtbot: QtBot, logfail: LogFail
+) -> None:
+    logfail.allow("kiosk.ui.errors", "unexpected error, incident SC-")
+    bridge = Bridge()
+    install_excepthook(bridge)
+    with qtbot.waitSignal(bridge.delivered, timeout=5_000) as caught:
+        worker = threading.Thread(target=_fail)
+        worker.start()
+        worker.join()
+    message = caught.args[0]
+    assert isinstance(message, UserMessage)
+    assert message.code is ErrorCode.INTERNAL
+    assert "SC-" in message.what
+    dialog = ErrorDialog(message)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == message.title
+
+
+def _fail() -> None:
+    raise RuntimeError("boom")
