@@ -6,8 +6,9 @@ The card side is the real emulator (``kiosk.devices.sim``) in a child process, s
 ``kiosk.devices.sim.vpcd.serve``: it connects to this process exactly as it connects to pcscd's
 vpcd driver, and every message is a two-byte big-endian length and a payload. This process
 plays the driver with ``VpcdLink``, a Transport over that socket, and reads with the product's
-own ``kiosk.emrtd.read_document`` (BAC, secure messaging, COM, SOD, DG1, DG13, DG14 and DG15
-when the card lists them, DG2, Passive Authentication). The stack from the socket up is
+own ``kiosk.emrtd.read_document`` and the keys the product builds for ``--id --dob --expiry``
+(EF.CardAccess, PACE-CAN or else BAC, secure messaging, COM, SOD, DG1, DG13, DG14 and DG15
+when the card lists them, DG2, Passive, Chip and Active Authentication). The stack up is
 ``VpcdLink`` -> ``WireCount`` -> ``LinkModel`` -> (read_document: ``Cancellable``, ``Recorder``,
 secure messaging), so the APDU count, the bytes and the modelled ISO-DEP time are those of the
 protected APDUs, as a contactless reader would carry them.
@@ -37,13 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.devices.sim import citizens, pki, vpcd
 from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.profile import build_profile
+from kiosk.emrtd.access import AccessKey
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.errors import CardRemoved
 from kiosk.emrtd.files import ReadSettings
-from kiosk.emrtd.keys import MRZKey
 from kiosk.emrtd.reader import ChipRead, read_document
 from kiosk.emrtd.transport import LinkModel, Transport
+from kiosk.services.chip_reading import AccessInput, ChipReadingService
 
 HOST = "127.0.0.1"
 ACCEPT_SECONDS = 120.0
@@ -148,9 +150,14 @@ def serve_card(citizen: str, pki_folder: str, fault: str | None, port: int) -> N
 def measure(config: Config, citizen: str, pki_folder: Path, runs: int) -> list[Figures]:
     """Start the card in a child process and read it ``runs`` times."""
     record = citizens.find(citizen).citizen
-    assert record.date_of_expiry is not None  # noqa: S101 - the demo citizens are not lifetime
-    key = MRZKey.from_id_number(record.id_number, record.date_of_birth, record.date_of_expiry)
     trust = TrustStore.load(pki.load_or_create(pki_folder).trust_dir)
+    # The keys the product tries for `--id --dob --expiry`, in its order (the CAN first).
+    given = AccessInput(
+        id_number=record.id_number,
+        date_of_birth=record.date_of_birth,
+        date_of_expiry=record.date_of_expiry,
+    )
+    keys = ChipReadingService(trust, date.today).access_keys(given)
     spawn = multiprocessing.get_context("spawn")
     with socket.create_server((HOST, 0)) as server:
         server.settimeout(ACCEPT_SECONDS)
@@ -162,18 +169,20 @@ def measure(config: Config, citizen: str, pki_folder: Path, runs: int) -> list[F
         try:
             link = VpcdLink(connection)
             link.atr()
-            return [_read_once(link, config, key, trust) for _ in range(runs)]
+            return [_read_once(link, config, keys, trust) for _ in range(runs)]
         finally:
             connection.close()
             card.join(10)
 
 
-def _read_once(link: VpcdLink, config: Config, key: MRZKey, trust: TrustStore) -> Figures:
+def _read_once(link: VpcdLink, config: Config, keys: list[AccessKey], trust: TrustStore) -> Figures:
     link.reset()
     wire = WireCount(link)
     model = LinkModel(wire)
     wall, cpu = time.perf_counter(), time.process_time()
-    read = read_document(model, [key], trust, today=date.today(), settings=config.settings)
+    read = read_document(
+        model, keys, trust, today=date.today(), settings=config.settings, reset=link.reset
+    )
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     return Figures(
         wire.apdus, wire.command_bytes, wire.response_bytes, model.seconds, wall, cpu * 1000, read
@@ -192,7 +201,9 @@ def report(config: Config, runs: list[Figures]) -> None:
     cpu = median([r.cpu_ms for r in runs])
     print(f"\n== {config.label}  ({len(runs)} runs, medians)")
     print(f"files read        {files}")
-    print(f"chip verdict      {last.verdict.verdict.value} ({', '.join(last.verdict.reasons)})")
+    print(f"access            {last.access}")
+    reasons = ", ".join(last.verdict.reasons) or "no reasons"
+    print(f"chip verdict      {last.verdict.verdict.value} ({reasons})")
     print(f"APDUs             {median([r.apdus for r in runs]):.0f}")
     print(
         f"bytes on the link {median([r.command_bytes + r.response_bytes for r in runs]):.0f}"
@@ -216,6 +227,9 @@ CONFIGS = (
     Config("product default on the same card (EF.ATR/INFO decides)", None, None, TARGET_EXTENDED_S),
     Config(
         "no-extended-length card, product default", Fault.NO_EXTENDED_LENGTH, None, TARGET_SHORT_S
+    ),
+    Config(
+        "no-pace card (BAC), product default, for reference", Fault.NO_PACE, None, TARGET_EXTENDED_S
     ),
 )
 
