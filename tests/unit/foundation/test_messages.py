@@ -9,7 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kiosk.domain.errors import DomainError, ErrorCategory, ErrorCode, category_of
-from kiosk.messages import catalogue_codes, describe
+from kiosk.face.quality import Instruction
+from kiosk.messages import catalogue_codes, describe, guidance_codes, guidance_text
 
 
 def test_every_code_has_a_message() -> None:
@@ -45,3 +46,11 @@ def test_categories_decide_the_exit_codes() -> None:
     assert category_of(ErrorCode.SERVER_UNREACHABLE) is ErrorCategory.SERVER
     assert category_of(ErrorCode.IMAGE_UNREADABLE) is ErrorCategory.DATA
     assert category_of(ErrorCode.INTERNAL) is ErrorCategory.INTERNAL
+
+
+def test_every_face_instruction_has_a_citizen_text_in_both_languages() -> None:
+    assert guidance_codes() == {instruction.value for instruction in Instruction}
+    for code in guidance_codes():
+        vietnamese, english = guidance_text(code, "vi"), guidance_text(code, "en")
+        assert vietnamese != english
+        assert english.isascii()
