@@ -39,7 +39,7 @@ class Capture(Protocol):
         """Grab and decode the next frame."""
         ...
 
-    def set(self, prop: int, value: float) -> bool:
+    def set(self, key: int, value: float) -> bool:
         """Request a capture property (size, rate)."""
         ...
 

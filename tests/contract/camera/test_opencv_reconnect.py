@@ -69,7 +69,7 @@ class StandInCapture:
             return False, np.empty((0, 0, 3), np.uint8)
         return True, np.full((4, 4, 3), device.tick % 256, np.uint8)
 
-    def set(self, prop: int, value: float) -> bool:
+    def set(self, key: int, value: float) -> bool:
         return True
 
     def release(self) -> None:
