@@ -133,6 +133,7 @@ class FaceWorker:
     def __init__(self, capacity: int = DEFAULT_CAPACITY, timeout: float = 30.0) -> None:
         context = multiprocessing.get_context("spawn")
         self._timeout = timeout
+        self._closed = False
         self._lock = threading.Lock()
         self._memory = SharedMemory(create=True, size=capacity)
         self._requests: multiprocessing.Queue[_Request] = context.Queue()
@@ -185,7 +186,13 @@ class FaceWorker:
         return _expect(FaceMatch, request)
 
     def close(self) -> None:
-        """Stop the worker (waiting for its current request) and free the shared memory."""
+        """Stop the worker (waiting for its current request) and free the shared memory.
+
+        Closing twice is harmless, so both an explicit close and a ``with`` block may run.
+        """
+        if self._closed:
+            return
+        self._closed = True
         if self._process.is_alive():
             self._requests.put(_Stop())
             self._process.join(self._timeout)
