@@ -292,7 +292,9 @@ def _distance_map(
 def _support(corners: npt.NDArray[np.float64], distance: npt.NDArray[np.float32]) -> float:
     """Share of the outline (sampled evenly) that has the contour close by."""
     tolerance = _SUPPORT_TOLERANCE
-    return float(np.mean(_lookup(distance, _outline_samples(corners, 160)) < tolerance))
+    # Nothing in the frame band can support an outline (see ``_distance_map``).
+    samples = _lookup(distance, _outline_samples(corners, 160), _FRAME_BAND)
+    return float(np.mean(samples < tolerance))
 
 
 def _hidden_corners(
@@ -305,16 +307,12 @@ def _hidden_corners(
 
 
 def _lookup(
-    distance: npt.NDArray[np.float32], points: npt.NDArray[np.float64]
+    distance: npt.NDArray[np.float32], points: npt.NDArray[np.float64], band: int = 0
 ) -> npt.NDArray[np.float32]:
-    """``distance`` at each point; outside the image or in the frame band it is infinite.
-
-    Nothing at the frame's edge can support an outline (see ``_distance_map``).
-    """
+    """``distance`` at each point; infinite outside the image or within ``band`` of its edge."""
     height, width = distance.shape
     columns = np.round(points[:, 0]).astype(np.int64)
     rows = np.round(points[:, 1]).astype(np.int64)
-    band = _FRAME_BAND
     inside = (columns >= band) & (columns < width - band) & (rows >= band) & (rows < height - band)
     values = np.full(len(points), np.inf, np.float32)
     values[inside] = distance[rows[inside], columns[inside]]

@@ -55,7 +55,7 @@ def flatten(source: Image, corners: Corners) -> FlatCard:
 def turn_half(card: FlatCard) -> FlatCard:
     """The same card turned by 180 degrees (image and corner order)."""
     corners = card.corners[2:] + card.corners[:2]
-    return FlatCard(np.ascontiguousarray(card.image[::-1, ::-1]), corners)
+    return FlatCard(np.asarray(cv2.rotate(card.image, cv2.ROTATE_180), np.uint8), corners)
 
 
 def is_upside_down_by_symbol(code: QrCode) -> bool | None:
