@@ -10,6 +10,8 @@ import pytest
 from kiosk.emrtd import pace, tlv
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.crypto import curves, dh
+from kiosk.emrtd.crypto.agreement import DHKeyAgreement, ECKeyAgreement
+from kiosk.emrtd.crypto.ec import Curve
 from kiosk.emrtd.crypto.kdf import KeyType
 from kiosk.emrtd.errors import AccessDenied, UnsupportedFeature
 from kiosk.emrtd.keys import CANKey, MRZKey
@@ -37,7 +39,7 @@ def fixed_rng(*values: bytes) -> Callable[[int], bytes]:
     return rng
 
 
-def ec_private(curve: curves.Curve, key: str) -> bytes:
+def ec_private(curve: Curve, key: str) -> bytes:
     """The rng bytes that make ``Curve.random_scalar`` return ``key``."""
     return (int(key, 16) - 1).to_bytes(curve.size + 8, "big")
 
@@ -104,7 +106,7 @@ def test_icao_9303_11_g1_intermediate_values() -> None:
         "30D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54"
     )
     mapped = protocol.agreement.mapped(nonce, int(G1_MAPPING_PRIVATE, 16), chip_mapping)
-    assert isinstance(mapped, pace.ECKeyAgreement)
+    assert isinstance(mapped, ECKeyAgreement)
     assert mapped.generator == (
         int("8CED63C91426D4F0EB1435E7CB1D74A46723A0AF21C89634F65A9AE87A9265E2", 16),
         int("8C879506743F8611AC33645C5B985C80B5F09A0B83407C1B6A4D857AE76FE522", 16),
@@ -180,7 +182,7 @@ def test_icao_9303_11_g2_intermediate_values() -> None:
     standard = protocol.agreement
     assert standard.public_key(int(G2["mapping_private"], 16)) == h(G2["mapping_public"])
     mapped = standard.mapped(nonce, int(G2["mapping_private"], 16), h(G2["chip_mapping_public"]))
-    assert isinstance(mapped, pace.DHKeyAgreement)
+    assert isinstance(mapped, DHKeyAgreement)
     assert mapped.generator == int(G2["generator"], 16)
     private = int(G2["ephemeral_private"], 16)
     assert mapped.public_key(private) == h(G2["ephemeral_public"])
@@ -283,7 +285,7 @@ def test_unsupported_pace_variants_are_refused_before_any_apdu(info: PACEInfo) -
 )
 def test_parameter_ids_name_their_curves(parameter_id: int, curve: str) -> None:
     protocol = pace.protocol_for(PACEInfo("0.4.0.127.0.7.2.2.4.2.4", 2, parameter_id))
-    assert isinstance(protocol.agreement, pace.ECKeyAgreement)
+    assert isinstance(protocol.agreement, ECKeyAgreement)
     assert protocol.agreement.curve.name == curve
     assert protocol.key_type is KeyType.AES256
 

@@ -18,6 +18,7 @@ from kiosk.emrtd.auth import chip
 from kiosk.emrtd.auth.verdict import CheckResult, Verdict
 from kiosk.emrtd.crypto import curves, dh
 from kiosk.emrtd.crypto.agreement import DHKeyAgreement, ECKeyAgreement
+from kiosk.emrtd.crypto.ec import Curve
 from kiosk.emrtd.crypto.kdf import KeyType
 from kiosk.emrtd.errors import MalformedData, UnsupportedFeature
 from kiosk.emrtd.lds import spki
@@ -51,9 +52,7 @@ def named_key() -> spki.SubjectPublicKeyInfo:
     return spki.parse(key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
-def explicit_key(
-    curve: curves.Curve = CURVE, base: bytes | None = None
-) -> spki.SubjectPublicKeyInfo:
+def explicit_key(curve: Curve = CURVE, base: bytes | None = None) -> spki.SubjectPublicKeyInfo:
     size = curve.size
     domain = keys.SpecifiedECDomain(
         {
@@ -110,7 +109,7 @@ def test_explicit_parameters_are_matched_to_the_named_curve() -> None:
 
 
 def test_explicit_parameters_of_no_named_curve_are_refused() -> None:
-    odd = curves.Curve("odd", "1.2.3", CURVE.p, CURVE.a, CURVE.b, CURVE.gx, CURVE.gy, CURVE.n - 2)
+    odd = Curve("odd", "1.2.3", CURVE.p, CURVE.a, CURVE.b, CURVE.gx, CURVE.gy, CURVE.n - 2)
     with pytest.raises(UnsupportedFeature):
         chip.key_agreement(explicit_key(odd))
 
@@ -204,7 +203,7 @@ def test_no_dg14_or_no_key_is_not_supported() -> None:
 
 
 def test_an_unsupported_key_is_not_performed() -> None:
-    odd = curves.Curve("odd", "1.2.3", CURVE.p, CURVE.a, CURVE.b, CURVE.gx, CURVE.gy, 7)
+    odd = Curve("odd", "1.2.3", CURVE.p, CURVE.a, CURVE.b, CURVE.gx, CURVE.gy, 7)
     infos = dg14(ChipAuthenticationPublicKeyInfo(ID_PK_ECDH, explicit_key(odd)))
     outcome = chip.authenticate_chip(FakeChannel(ok), FakeChannel(ok), infos)
     assert outcome.result == CheckResult(
