@@ -32,6 +32,7 @@ from kiosk.domain.users import Station, Unit
 from kiosk.domain.validators import ValidationFailed
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.errors import MalformedData
+from kiosk.face.engine import FaceEngine, InProcessFace
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
@@ -328,6 +329,10 @@ def simulated_camera(settings: Settings, record: CitizenRecord, fps: float = 30.
     return FileCamera(demo_face_photo(record), fps=fps)
 
 
-def face_capture(settings: Settings) -> FaceCaptureService:
-    """The face capture service with the configured threshold."""
-    return FaceCaptureService(settings.face.match_threshold)
+def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCaptureService:
+    """The face capture service with the configured threshold.
+
+    ``engine`` None runs dlib in this process (headless demo, command line); the desktop app
+    passes its ``FaceWorker`` so the GUI process never runs dlib.
+    """
+    return FaceCaptureService(engine or InProcessFace(), settings.face.match_threshold)

@@ -94,4 +94,14 @@ def run_eval(args: argparse.Namespace, _context: CommandContext) -> CommandResul
         f"{r['threshold']:.2f}  FMR {r['fmr']:.4f}  FNMR {r['fnmr']:.4f}" for r in data["rates"]
     ]
     lines.append(_("Ngưỡng đạt FMR mục tiêu: {value}").format(value=evaluation.threshold_at_target))
+    lines.append(
+        _("{people} người, {images} ảnh ({skipped} bỏ qua), {impostor} cặp khác người").format(
+            people=evaluation.people,
+            images=evaluation.images,
+            skipped=evaluation.skipped,
+            impostor=evaluation.impostor_pairs,
+        )
+    )
+    if not evaluation.is_resolved:
+        lines.append(_("Quá ít cặp khác người để đo được FMR mục tiêu."))
     return CommandResult(data, "\n".join(lines))

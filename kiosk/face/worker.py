@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from multiprocessing.shared_memory import SharedMemory
 from types import TracebackType
 from typing import Self, TypeVar
@@ -31,11 +30,10 @@ import numpy as np
 
 from kiosk.domain.biometrics import FaceMatch
 from kiosk.domain.errors import DomainError, ErrorCode
-from kiosk.face.detect import Encoding, Image, load_models
+from kiosk.face.detect import Image, load_models
+from kiosk.face.engine import InProcessFace
 from kiosk.face.errors import ImageTooLarge, WorkerFailed, error_for
-from kiosk.face.images import decode_image
-from kiosk.face.match import compare, encode_single
-from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules, analyse
+from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -78,18 +76,14 @@ def _frame(memory: SharedMemory, shape: tuple[int, ...]) -> Image:
     return np.ndarray(shape, dtype=np.uint8, buffer=memory.buf).copy()
 
 
-@lru_cache(maxsize=4)
-def _reference(portrait: bytes) -> Encoding:
-    # One citizen's chip portrait is compared with up to three attempts: encode it once.
-    return encode_single(decode_image(portrait))
+_ENGINE = InProcessFace()
 
 
 def _answer(request: _Analyse | _Match, memory: SharedMemory) -> _Reply:
     image = _frame(memory, request.shape)
     if isinstance(request, _Analyse):
-        return _Reply(value=analyse(image, request.rules))
-    reference = _reference(request.portrait)
-    return _Reply(value=compare(encode_single(image), reference, request.threshold))
+        return _Reply(value=_ENGINE.analyse(image, request.rules))
+    return _Reply(value=_ENGINE.match(image, request.portrait, request.threshold))
 
 
 def _handle(request: _Analyse | _Match, memory: SharedMemory) -> _Reply:

@@ -5,8 +5,9 @@ frames are kept as candidates and the best one (sharp, frontal, eyes open) is co
 the DG2 portrait. The distance, the threshold and the decision are kept together, with an
 ICAO-style crop of the best frame as the application's portrait.
 
-This runs where it is called: in the headless demo and the command line directly, in the desktop
-app inside the face worker process (dlib holds the GIL, so never on the GUI's threads).
+dlib runs where the given ``FaceEngine`` runs it: in this process for the headless demo and
+the command line, in the face worker process for the desktop app (dlib holds the GIL, so never
+on the GUI's threads).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import threading
 from dataclasses import dataclass
 
 from kiosk.devices.ports import Camera
-from kiosk.domain.biometrics import FaceMatch, compare_faces
+from kiosk.domain.biometrics import FaceMatch
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
-from kiosk.face.detect import Encoding, encode_face, face_distance, landmarks_68
-from kiosk.face.images import decode_image, encode_jpeg
-from kiosk.face.match import Candidate, best_frame, portrait_crop, single_face
-from kiosk.face.quality import analyse
+from kiosk.face.engine import FaceEngine
+from kiosk.face.images import encode_jpeg
+from kiosk.face.match import Candidate, best_frame, portrait_crop
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,13 @@ class FaceCaptureService:
     """Guided capture and 1:1 comparison.
 
     Args:
+        engine: where detection and matching run.
         threshold: the largest distance accepted (from the settings; not validated on the
             target population until set from ``kiosk face eval``).
     """
 
-    def __init__(self, threshold: float) -> None:
+    def __init__(self, engine: FaceEngine, threshold: float) -> None:
+        self._engine = engine
         self._threshold = threshold
 
     def capture(
@@ -68,17 +70,11 @@ class FaceCaptureService:
                 or NO_FACE for a chip portrait without a usable face.
             Cancelled: the officer cancelled.
         """
-        reference = self._encode_still(chip_portrait)
         candidates, analysed = self._collect(camera, progress, cancel or threading.Event())
         best = best_frame(candidates)
-        live = encode_face(best.image, single_face(best.image))
-        distance = face_distance(live, reference)
+        match = self._engine.match(best.image, chip_portrait, self._threshold)
         portrait = encode_jpeg(portrait_crop(best.image, best.landmarks))
-        return FaceCapture(compare_faces(distance, self._threshold), portrait, analysed)
-
-    def _encode_still(self, jpeg: bytes) -> Encoding:
-        image = decode_image(jpeg)
-        return encode_face(image, single_face(image))
+        return FaceCapture(match, portrait, analysed)
 
     def _collect(
         self, camera: Camera, progress: ProgressSink | None, cancel: threading.Event
@@ -89,11 +85,9 @@ class FaceCaptureService:
             if cancel.is_set():
                 raise Cancelled
             analysed += 1
-            guidance = analyse(frame.image)
-            if guidance.is_ready and guidance.measures is not None:
-                image = frame.image
-                landmarks = landmarks_68(image, single_face(image))
-                candidates.append(Candidate(image, guidance.measures, landmarks))
+            guidance = self._engine.analyse(frame.image)
+            if guidance.is_ready and guidance.measures and guidance.landmarks:
+                candidates.append(Candidate(frame.image, guidance.measures, guidance.landmarks))
             if progress is not None:
                 progress(Progress("face:ready_frames", len(candidates), READY_FRAMES))
             if len(candidates) >= READY_FRAMES or analysed >= MAX_FRAMES:
