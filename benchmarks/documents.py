@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.documents.kind import DocumentKind
 from kiosk.documents.scan import ScanResult, scan
-from tests.support.specimens import Photo, make_photos, qt_application
+from tests.support.specimens import Photo, iter_photos, qt_application
 
 
 def main() -> None:
@@ -37,12 +37,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list every failure")
     args = parser.parse_args()
     qt_application()
-    started = time.perf_counter()
-    photos = make_photos(args.seed, args.count, args.no_card)
-    print(f"generated {len(photos)} photographs in {time.perf_counter() - started:.0f} s")
     tally: Counter[str] = Counter()
     timings = []
-    for index, photo in enumerate(photos):
+    for index, photo in enumerate(iter_photos(args.seed, args.count, args.no_card)):
         _, encoded = cv2.imencode(".jpg", photo.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
         kind = DocumentKind(photo.card.kind.value) if photo.card else DocumentKind.CCCD
         begin = time.perf_counter()
@@ -75,7 +72,8 @@ def _count(
             f"  #{index} {kind} found={found} upright={upright} decoded={decoded} "
             f"bg={spec.background} tilt={spec.tilt:.0f} blur={spec.blur_sigma:.1f} "
             f"glare={spec.glare_fraction:.2f} finger={spec.finger_corner} "
-            f"width={spec.width_fraction:.2f}"
+            f"width={spec.width_fraction:.2f}",
+            flush=True,
         )
 
 

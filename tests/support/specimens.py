@@ -21,6 +21,7 @@ import functools
 import math
 import os
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -449,14 +450,17 @@ def _to_bgr(canvas: QImage) -> Image:
 
 def make_photos(seed: int, count: int, no_card: int = 20) -> list[Photo]:
     """``count`` photographs of cards (kinds in turn) and ``no_card`` photographs without one."""
+    return list(iter_photos(seed, count, no_card))
+
+
+def iter_photos(seed: int, count: int, no_card: int = 20) -> Iterator[Photo]:
+    """The photographs of ``make_photos`` one at a time (a benchmark need not hold them all)."""
     rng = random.Random(seed)
     kinds = list(Kind)
-    photos = [
-        photograph(make_card(kinds[i % 3], make_person(rng)), random_spec(rng), rng)
-        for i in range(count)
-    ]
-    photos += [empty_photo(rng.choice(list(Background)), rng) for _ in range(no_card)]
-    return photos
+    for i in range(count):
+        yield photograph(make_card(kinds[i % 3], make_person(rng)), random_spec(rng), rng)
+    for _ in range(no_card):
+        yield empty_photo(rng.choice(list(Background)), rng)
 
 
 def random_spec(rng: random.Random) -> PhotoSpec:
