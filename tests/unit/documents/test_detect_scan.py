@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import zlib
 
@@ -11,6 +12,7 @@ import pytest
 from kiosk.documents.detect import find_card
 from kiosk.documents.kind import DocumentKind
 from kiosk.documents.quality import QualityReason
+from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan_image
 from kiosk.documents.warp import FLAT_SIZE
 from kiosk.domain.cccd import CccdQr
@@ -140,6 +142,10 @@ def test_scan_cross_checks_with_the_chip(cards: dict[Kind, Card]) -> None:
     result = scan_image(photo.image, DocumentKind.BHYT, chip)
     assert result.cross_check is not None
     assert [c.field for c in result.cross_check.mismatches] == ["date_of_birth"]
+    report = json.loads(json.dumps(scan_report(result)))
+    assert report["mismatches"] == 1
+    assert report["fields"]["full_name"] == person.full_name
+    assert report["fields"]["code"]["social_insurance_number"] == person.bhyt_code[5:]
 
 
 def test_quality_reasons_name_what_to_fix(cards: dict[Kind, Card]) -> None:

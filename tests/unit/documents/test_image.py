@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.documents.image import MAX_FILE_BYTES, decode_image, read_bytes
 from kiosk.documents.kind import DocumentKind
+from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan
 from kiosk.domain.errors import DomainError, ErrorCode
 
@@ -80,6 +81,7 @@ def test_a_plain_picture_decodes_and_has_no_card() -> None:
     assert decode_image(jpeg()).shape == (48, 64, 3)
     result = scan(jpeg(), DocumentKind.GPLX)
     assert (result.found, result.corners, result.flat) == (False, None, None)
+    assert scan_report(result)["found"] is False
     with pytest.raises(DomainError) as caught:
         result.png()
     assert caught.value.code is ErrorCode.CARD_NOT_FOUND
