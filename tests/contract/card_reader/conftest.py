@@ -1,0 +1,122 @@
+"""The benches of the card-reader contract: a reader with a way to put a card on it and pull it.
+
+``sim`` is the in-process simulated reader. ``pcsc`` is the same simulated chip served to a
+private pcscd through vsmartcard's vpcd driver and read by ``kiosk.devices.card.pcsc`` over the
+real PC/SC stack (marker ``pcscd``; ``tests/support/pcscd.py`` says when it runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from kiosk.devices.card.pcsc import PCSCReader
+from kiosk.devices.ports import CardReader
+from kiosk.devices.sim import citizens, pki
+from kiosk.devices.sim.chip.faults import Fault
+from kiosk.devices.sim.chip.profile import CardProfile, build_profile
+from kiosk.devices.sim.reader import SimulatedReader
+from kiosk.emrtd.auth.trust import TrustStore
+from tests.support.pcscd import PrivatePcscd, VpcdCard, pcscd_for_tests
+
+ProfileFactory = Callable[..., CardProfile]
+
+
+class Bench(Protocol):
+    """A reader under test and the hand that puts cards on it."""
+
+    @property
+    def reader(self) -> CardReader: ...
+
+    def insert(self, profile: CardProfile) -> None: ...
+
+    def remove(self) -> None: ...
+
+
+class SimBench:
+    """The in-process simulated reader: the card is a ``ChipOS`` in this process."""
+
+    def __init__(self) -> None:
+        self._reader = SimulatedReader()
+
+    @property
+    def reader(self) -> CardReader:
+        return self._reader
+
+    def insert(self, profile: CardProfile) -> None:
+        self._reader.insert(profile)
+
+    def remove(self) -> None:
+        self._reader.remove()
+
+
+class PcscBench:
+    """The simulated chip on the private pcscd's vpcd reader, read through pyscard."""
+
+    def __init__(self, daemon: PrivatePcscd) -> None:
+        self._card = VpcdCard(daemon.port, daemon.reader_name)
+        self._reader = PCSCReader(daemon.reader_name, demo=True)
+
+    @property
+    def reader(self) -> CardReader:
+        return self._reader
+
+    def insert(self, profile: CardProfile) -> None:
+        self._card.insert(profile)
+
+    def remove(self) -> None:
+        self._card.remove()
+
+    def close(self) -> None:
+        self._reader.close()
+        self._card.remove()
+        assert self._card.error is None, f"the card could not reach vpcd: {self._card.error}"
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivatePcscd]:
+    """A private pcscd for this test session (see ``tests.support.pcscd``)."""
+    with pcscd_for_tests(tmp_path_factory.mktemp("pcscd")) as daemon:
+        yield daemon
+
+
+@pytest.fixture(params=["sim", pytest.param("pcsc", marks=pytest.mark.pcscd)])
+def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
+    """Each implementation of the CardReader port, with an empty reader."""
+    if request.param == "sim":
+        yield SimBench()
+        return
+    pcsc = PcscBench(request.getfixturevalue("pcscd"))
+    yield pcsc
+    pcsc.close()
+
+
+@pytest.fixture(scope="session")
+def pki_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test PKI, generated once for the session."""
+    folder = tmp_path_factory.mktemp("pki")
+    pki.load_or_create(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trust(pki_folder: Path) -> TrustStore:
+    """A trust store holding only the test CSCA."""
+    return TrustStore.load(pki.load_or_create(pki_folder).trust_dir)
+
+
+@pytest.fixture(scope="session")
+def make_profile(pki_folder: Path) -> ProfileFactory:
+    """Build (and cache) the first demo citizen's card, optionally with a fault."""
+    cache: dict[Fault | None, CardProfile] = {}
+    record = citizens.list_citizens()[0]
+
+    def build(fault: Fault | None = None) -> CardProfile:
+        if fault not in cache:
+            cache[fault] = build_profile(record, pki_folder, fault)
+        return cache[fault]
+
+    return build
