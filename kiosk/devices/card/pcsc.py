@@ -38,7 +38,7 @@ SERVICE = "pcscd"
 """The device name errors carry when the PC/SC service itself fails."""
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-_OK = scard.SCARD_S_SUCCESS
+_OK: int = scard.SCARD_S_SUCCESS
 _CARD_GONE = frozenset(
     {
         scard.SCARD_W_REMOVED_CARD,
