@@ -2,6 +2,7 @@
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
 Runs the real app (``kiosk.ui.application.start``) in demo mode on a throw-away data folder,
+with the demo's simulated card reader and file camera and scanner,
 signs in with the demo accounts, walks the screens and saves ``<screen>.<language>.png`` into
 ``docs/screenshots/`` by default. The DEMO watermark is on every picture, as in the demo.
 """
@@ -19,6 +20,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.app import build
 from kiosk.config import PathSettings, Settings
 from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
+from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.scanner.files import FileScanner
+from kiosk.devices.sim.reader import simulated_reader
+from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import Shell, start
 from kiosk.ui.citizen.view_model import PREPARING, CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
@@ -28,6 +33,7 @@ from kiosk.ui.screens.home import SELF_TEST
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1100, 700)
+FACES = ROOT / "resources" / "demo" / "faces"
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
@@ -103,7 +109,13 @@ def main(out: Path) -> None:
         settings = Settings(demo=True, paths=PathSettings(data_dir=data))
         kiosk = build(settings)
         passwords = ensure_demo_accounts(kiosk)
-        shell = start(settings, kiosk.services)
+        devices = DeviceStatusService(
+            demo=True,
+            card_reader=simulated_reader(None, Path(data) / "pki"),
+            camera=FileCamera(FACES / "grace_hopper.jpg"),
+            scanner=FileScanner(FACES / "astronaut.png"),
+        )
+        shell = start(settings, kiosk.services, devices)
         shell.window.resize(*SIZE)
         try:
             walk(shell, passwords, out)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
+from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.citizen.window import current_placement
@@ -71,14 +72,23 @@ class Shell:
         self.window.close()
 
 
-def start(settings: Settings, services: ShellServices) -> Shell:
-    """Build and show the window at the login screen; the caller runs the event loop."""
+def start(
+    settings: Settings, services: ShellServices, devices: DeviceStatusService | None = None
+) -> Shell:
+    """Build and show the window at the login screen; the caller runs the event loop.
+
+    Args:
+        settings: the machine settings (demo mode, idle lock, station).
+        services: the use cases the screens call.
+        devices: the equipment checks over the composed device ports; None until the
+            composition root provides devices (their self-test rows then say "not configured").
+    """
     app = QApplication.instance()
     assert isinstance(app, QApplication)  # noqa: S101 - callers create it first
     configure(app)
     runner = JobRunner()
     context = ShellContext(settings, services, runner, CitizenViewModel())
-    checks = standard_checks(services.audit, settings.data_dir)
+    checks = standard_checks(services.audit, settings.data_dir, devices)
     window = MainWindow(context, checks, current_placement())
     errors = Bridge()
     errors.delivered.connect(lambda message: ErrorDialog(message, window).exec())
@@ -105,11 +115,13 @@ def install_excepthook(errors: Bridge) -> None:
     threading.excepthook = thread_hook
 
 
-def run(settings: Settings, services: ShellServices) -> int:
+def run(
+    settings: Settings, services: ShellServices, devices: DeviceStatusService | None = None
+) -> int:
     """Open the desktop app and return its exit code when the officer closes it."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
-    shell = start(settings, services)
+    shell = start(settings, services, devices)
     code = app.exec()
     shell.close()
     log.info("desktop app closed with %s", code)

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.citizen = CitizenWindow(context.citizen, demo=context.settings.demo)
         self._lay_out(placement)
         minutes = context.settings.security.idle_lock_minutes
+        # 0 minutes would mean never locking an unattended counter: the floor is one minute.
         self.idle = IdleWatcher(max(minutes, 1) * 60_000, self)
         self.idle.idle.connect(self.lock)
         self._window_keys = [

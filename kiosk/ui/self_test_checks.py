@@ -21,6 +21,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.i18n import N_
 from kiosk.services.audit_log import AuditLogService
+from kiosk.services.devices_status import ABSENT, DeviceReport, DeviceStatusService
 
 MIN_FREE_BYTES = 2 * 1024**3
 """Below 2 GiB free, a day of applications with images and hourly backups may not fit."""
@@ -135,9 +136,53 @@ def printer(find: Callable[[], str | None] = installed_printer) -> CheckWork:
     return work
 
 
+NO_DEVICE = N_("Chưa cấu hình: máy này chưa có thiết bị này.")
+
+
+def device_check(
+    devices: DeviceStatusService | None,
+    probe: Callable[[DeviceStatusService, threading.Event], DeviceReport],
+    detail: Callable[[DeviceReport], str],
+) -> CheckWork:
+    """A device row: the service's probe, or "not configured" without the device."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        report = probe(devices, cancel) if devices is not None else ABSENT
+        if not report.present:
+            return CheckOutcome(CheckState.NOT_CONFIGURED, NO_DEVICE)
+        values = {"name": report.name, **report.facts}
+        return CheckOutcome(CheckState.PASSED, detail(report), values)
+
+    return work
+
+
+def _reader_detail(report: DeviceReport) -> str:
+    if report.facts.get("card"):
+        return N_("{name} trả lời; có thẻ trên đầu đọc.")
+    return N_("{name} trả lời; chưa có thẻ.")
+
+
+def _image_detail(report: DeviceReport) -> str:
+    return N_("Nhận được ảnh {width}x{height}.")
+
+
+def device_checks(devices: DeviceStatusService | None) -> list[SelfTestCheck]:
+    """The card reader, camera and scanner rows, each probing its port on its own resource."""
+    service = DeviceStatusService
+    reader = device_check(devices, service.check_card_reader, _reader_detail)
+    camera = device_check(devices, service.check_camera, _image_detail)
+    scanner = device_check(devices, service.check_scanner, _image_detail)
+    return [
+        SelfTestCheck("card_reader", N_("Đầu đọc thẻ"), N_("Đầu đọc"), "card", reader),
+        SelfTestCheck("camera", N_("Camera"), N_("Camera"), "camera", camera),
+        SelfTestCheck("scanner", N_("Máy quét giấy tờ"), N_("Máy quét"), "scanner", scanner),
+    ]
+
+
 def standard_checks(
     audit: AuditLogService,
     data_dir: Path,
+    devices: DeviceStatusService | None,
     find_printer: Callable[[], str | None] = installed_printer,
 ) -> list[SelfTestCheck]:
     """The checks of this build, in the order the screen lists them."""
@@ -158,11 +203,5 @@ def standard_checks(
             "server",
             not_configured(N_("Chưa cấu hình: cần đồng bộ với máy chủ.")),
         ),
-        SelfTestCheck(
-            "devices",
-            N_("Đầu đọc thẻ, camera, máy quét"),
-            N_("Thiết bị"),
-            "devices",
-            not_configured(N_("Chưa cấu hình: thiết bị chưa được kết nối vào phần mềm.")),
-        ),
+        *device_checks(devices),
     ]

@@ -17,7 +17,11 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import Kiosk, build
 from kiosk.config import PathSettings, SecuritySettings, Settings
 from kiosk.demo_accounts import ensure_demo_accounts
+from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.scanner.files import FileScanner
+from kiosk.devices.sim.reader import simulated_reader
 from kiosk.i18n import set_language
+from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import configure
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import CitizenViewModel
@@ -27,6 +31,7 @@ from kiosk.ui.main_window import LOGIN, MainWindow
 from kiosk.ui.self_test_checks import SelfTestCheck, standard_checks
 
 TEST_PRINTER = "Máy in thử"
+FACES = Path(__file__).resolve().parents[2] / "resources" / "demo" / "faces"
 OFFSCREEN_NOTICE = "This plugin does not support propagateSizeHints"
 """What the offscreen platform says when a window is shown; harmless (environment.md §5)."""
 
@@ -44,6 +49,7 @@ class Station:
 
     kiosk: Kiosk
     passwords: dict[str, str]
+    devices: DeviceStatusService
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +61,17 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Station:
         security=SecuritySettings(lockout_attempts=2),
     )
     kiosk = build(settings)
-    return Station(kiosk, ensure_demo_accounts(kiosk))
+    return Station(kiosk, ensure_demo_accounts(kiosk), simulated_devices(data))
+
+
+def simulated_devices(data: Path, *, demo: bool = True) -> DeviceStatusService:
+    """The demo's simulated reader, a file camera and a file scanner behind the service."""
+    return DeviceStatusService(
+        demo=demo,
+        card_reader=simulated_reader(None, data / "pki"),
+        camera=FileCamera(FACES / "grace_hopper.jpg"),
+        scanner=FileScanner(FACES / "astronaut.png"),
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +85,9 @@ def _vietnamese(qapp: QApplication) -> Iterator[None]:
 def real_checks(station: Station) -> list[SelfTestCheck]:
     """The real checks, with a printer named by the test (the machine may have none)."""
     kiosk = station.kiosk
-    return standard_checks(kiosk.services.audit, kiosk.settings.data_dir, lambda: TEST_PRINTER)
+    return standard_checks(
+        kiosk.services.audit, kiosk.settings.data_dir, station.devices, lambda: TEST_PRINTER
+    )
 
 
 def make_window(

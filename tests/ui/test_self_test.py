@@ -11,8 +11,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.demo_accounts import OFFICER
+from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.scanner.files import FileScanner
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
+from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.home import SELF_TEST
@@ -21,23 +24,36 @@ from kiosk.ui.self_test_checks import (
     CheckOutcome,
     CheckState,
     SelfTestCheck,
+    device_checks,
     free_disk,
     printer,
+    standard_checks,
 )
-from tests.ui.conftest import Station, make_window, real_checks, sign_in
+from tests.ui.conftest import Station, make_window, real_checks, sign_in, simulated_devices
 
-KEYS = ("database", "disk", "printer", "clock", "devices")
 EXPECTED = {
     "database": CheckState.PASSED,
     "disk": CheckState.PASSED,
     "printer": CheckState.PASSED,
     "clock": CheckState.NOT_CONFIGURED,
-    "devices": CheckState.NOT_CONFIGURED,
+    "card_reader": CheckState.PASSED,
+    "camera": CheckState.PASSED,
+    "scanner": CheckState.PASSED,
 }
+KEYS = tuple(key for key, state in EXPECTED.items() if state is CheckState.PASSED)
 
 
-def broken(check: SelfTestCheck) -> SelfTestCheck:
+def broken(check: SelfTestCheck, station: Station) -> SelfTestCheck:
     """The same check made to fail the way its subject would."""
+    missing = Path("/nonexistent/kiosk-test.png")
+    refusing = simulated_devices(station.kiosk.settings.data_dir, demo=False)
+    gone = DeviceStatusService(demo=True, camera=FileCamera(missing), scanner=FileScanner(missing))
+    if check.key == "card_reader":
+        return device_checks(refusing)[0]
+    if check.key == "camera":
+        return device_checks(gone)[1]
+    if check.key == "scanner":
+        return device_checks(gone)[2]
     if check.key == "disk":
         return dataclasses.replace(check, work=free_disk(Path.cwd(), minimum=2**62))
     if check.key == "printer":
@@ -72,7 +88,7 @@ def test_every_check_passes_or_says_not_configured(
 
 @pytest.mark.parametrize("key", KEYS)
 def test_one_failing_check_turns_only_its_row_red(qtbot: QtBot, station: Station, key: str) -> None:
-    checks = [broken(c) if c.key == key else c for c in real_checks(station)]
+    checks = [broken(c, station) if c.key == key else c for c in real_checks(station)]
     window = make_window(qtbot, station, checks=checks)
     screen = open_self_test(qtbot, window, station)
     assert states(screen) == {**EXPECTED, key: CheckState.FAILED}
@@ -104,3 +120,12 @@ def test_progress_shows_and_esc_cancels_the_run(qtbot: QtBot, station: Station) 
     finally:
         runner.cancel_all()
         runner.wait_for_done()
+
+
+def test_without_devices_their_rows_say_not_configured(qtbot: QtBot, station: Station) -> None:
+    kiosk = station.kiosk
+    checks = standard_checks(kiosk.services.audit, kiosk.settings.data_dir, None, lambda: "p")
+    window = make_window(qtbot, station, checks=checks)
+    screen = open_self_test(qtbot, window, station)
+    for key in ("card_reader", "camera", "scanner"):
+        assert screen.rows[key].state is CheckState.NOT_CONFIGURED

@@ -28,13 +28,13 @@ class KioskStatusBar(QStatusBar):
     """Shows the session and the equipment at a glance, in the language in force."""
 
     def __init__(
-        self, station_code: str, checks: list[SelfTestCheck], parent: QWidget | None = None
+        self, unit_name: str, checks: list[SelfTestCheck], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
         self.user: User | None = None
         self._user = QLabel(self)
-        station = QLabel(station_code, self)
+        station = QLabel(unit_name, self)
         station.setProperty(DATA_PROPERTY, True)
         self._checks = {check.key: check for check in checks}
         self._states = {key: CheckState.WAITING for key in self._checks}
