@@ -1,5 +1,6 @@
 """The public API of the ICAO 9303 library: the only names other packages import."""
 
+from kiosk.emrtd.access import ACCESS_BAC, ACCESS_PACE_CAN, ACCESS_PACE_MRZ, AccessKey
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.bac import BACKeys, BACResult, derive_bac_keys, run_bac
 from kiosk.emrtd.crypto.kdf import KeyType, derive_key
@@ -34,6 +35,7 @@ from kiosk.emrtd.files import (
     select_file,
 )
 from kiosk.emrtd.keys import TD1MRZ, CANKey, MRZKey, check_digit, parse_td1
+from kiosk.emrtd.pace import PACEResult, run_pace
 from kiosk.emrtd.sm import (
     SecureChannel,
     SessionKeys,
@@ -58,6 +60,9 @@ from kiosk.emrtd.transport import (
 )
 
 __all__ = [
+    "ACCESS_BAC",
+    "ACCESS_PACE_CAN",
+    "ACCESS_PACE_MRZ",
     "APPLICATION_AID",
     "EF_CARD_ACCESS",
     "EF_COM",
@@ -66,6 +71,7 @@ __all__ = [
     "TRAFFIC",
     "APDULog",
     "AccessDenied",
+    "AccessKey",
     "BACKeys",
     "BACResult",
     "CANKey",
@@ -81,6 +87,7 @@ __all__ = [
     "LinkModel",
     "MRZKey",
     "MalformedData",
+    "PACEResult",
     "PartialRead",
     "ProgressCallback",
     "ReadInterrupted",
@@ -111,6 +118,7 @@ __all__ = [
     "read_binary",
     "read_file",
     "run_bac",
+    "run_pace",
     "select_application",
     "select_file",
     "unwrap_command",
