@@ -18,9 +18,10 @@ from kiosk.devices.sim.chip.profile import CardProfile
 from kiosk.emrtd.access import AccessKey
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.auth.verdict import ChipVerdict, Verdict
-from kiosk.emrtd.errors import AccessDenied
+from kiosk.emrtd.errors import AccessDenied, MalformedData
 from kiosk.emrtd.keys import CANKey, MRZKey
-from kiosk.emrtd.lds import com
+from kiosk.emrtd.lds import com, dg13
+from kiosk.emrtd.lds.dg13 import CardDate
 from kiosk.emrtd.reader import ChipRead, read_document
 from kiosk.emrtd.transport import Recorder
 
@@ -217,3 +218,55 @@ def test_without_dg14_and_dg15_the_clone_checks_are_not_supported(
     result, _ = read(replace(profile, files=files), all_keys(profile), trust)
     assert result.chip_authentication.verdict is Verdict.NOT_SUPPORTED
     assert result.active_authentication.verdict is Verdict.NOT_SUPPORTED
+
+
+def with_groups(profile: CardProfile, served: dict[str, bytes | None]) -> CardProfile:
+    """``profile`` with data groups replaced (bytes) or removed (None), EF.COM to match."""
+    application = profile.files.applications[0]
+    kept = [
+        replace(ef, content=served[ef.name] or b"") if ef.name in served else ef
+        for ef in application.files
+        if served.get(ef.name, b"") is not None
+    ]
+    com_file = com.parse(next(ef.content for ef in kept if ef.name == "EF.COM"))
+    gone = {com.DATA_GROUP_TAGS[int(name[2:])] for name, data in served.items() if data is None}
+    listed = com.encode(replace(com_file, tags=tuple(t for t in com_file.tags if t not in gone)))
+    kept = [replace(ef, content=listed) if ef.name == "EF.COM" else ef for ef in kept]
+    files = replace(profile.files, applications=(replace(application, files=tuple(kept)),))
+    return replace(profile, files=files)
+
+
+def test_a_chip_without_the_portrait_group_is_malformed(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
+    profile = with_groups(make_profile(), {"DG2": None})
+    with pytest.raises(MalformedData, match="DG2 is not listed"):
+        read(profile, all_keys(make_profile()), trust)
+
+
+def test_a_chip_without_dg13_warns(make_profile: ProfileFactory, trust: TrustStore) -> None:
+    profile = make_profile()
+    result, _ = read(with_groups(profile, {"DG13": None}), all_keys(profile), trust)
+    assert result.personal is None
+    assert "dg13_absent" in result.warnings
+
+
+def test_dg1_and_dg13_disagreements_are_warnings(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
+    profile = make_profile()
+    application = profile.files.applications[0]
+    original = dg13.parse(next(ef.content for ef in application.files if ef.name == "DG13"))
+    changed = replace(
+        original,
+        id_number="001090009999",
+        date_of_birth=CardDate("02/01/1990", date(1990, 1, 2)),
+        sex="Nữ",
+    )
+    result, _ = read(with_groups(profile, {"DG13": dg13.encode(changed)}), all_keys(profile), trust)
+    assert {
+        "id_number_dg1_dg13_differ",
+        "date_of_birth_dg1_dg13_differ",
+        "sex_dg1_dg13_differ",
+    } <= set(result.warnings)
+    assert result.passive_authentication.verdict is Verdict.INVALID
