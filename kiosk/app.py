@@ -21,11 +21,16 @@ from cryptography.hazmat.primitives.asymmetric import x25519
 
 from kiosk.config import ConfigError, Settings
 from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.card import listing
+from kiosk.devices.card.pcsc import PCSCReader
+from kiosk.devices.errors import Unavailable
 from kiosk.devices.ports import Camera, CardReader
+from kiosk.devices.sim import citizens
 from kiosk.devices.sim.chip.faults import FAULTS, Fault
+from kiosk.devices.sim.chip.profile import CardProfile, build_profile
 from kiosk.devices.sim.citizens import CitizenRecord, demo_face_photo
 from kiosk.devices.sim.pki import is_test_anchor, load_or_create
-from kiosk.devices.sim.reader import simulated_reader
+from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.domain.clock import Clock, SystemClock, to_local
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Station, Unit
@@ -295,14 +300,58 @@ def simulated_card_reader(
         DomainError: READER_REFUSED outside demo mode.
         ValidationFailed: an unknown citizen or fault name.
     """
+    return SimulatedReader(simulated_card(settings, citizen, fault))
+
+
+def simulated_card(
+    settings: Settings, citizen: str | None = None, fault: str | None = None
+) -> CardProfile:
+    """A demo citizen's simulated card, signed by this installation's test PKI (demo only).
+
+    Raises:
+        DomainError: READER_REFUSED outside demo mode.
+        ValidationFailed: an unknown citizen or fault name.
+    """
     if not settings.demo:
-        raise DomainError(ErrorCode.READER_REFUSED, "simulated reader outside demo mode")
+        raise DomainError(ErrorCode.READER_REFUSED, "simulated card outside demo mode")
     if fault is not None and fault not in FAULTS:
         raise ValidationFailed("fault", "unknown")
     try:
-        return simulated_reader(citizen, settings.sim_dir / "pki", Fault(fault) if fault else None)
+        record = citizens.list_citizens()[0] if citizen is None else citizens.find(citizen)
     except LookupError as err:
         raise ValidationFailed("citizen", "unknown") from err
+    return build_profile(record, settings.sim_dir / "pki", Fault(fault) if fault else None)
+
+
+SIM_PCSC_READER = "Virtual PCD 00 00"
+"""The reader of ``sim-pcsc``: vpcd's first slot, where ``kiosk card sim serve`` puts the card."""
+
+
+def card_reader(settings: Settings, name: str | None = None) -> CardReader:
+    """The reader to read from: ``name`` (``--reader NAME``, a PC/SC reader) or the settings'.
+
+    ``devices.card_reader`` decides without a name: ``sim`` is the in-process simulated
+    reader, ``sim-pcsc`` vpcd's first virtual reader (both demo only), ``pcsc`` the reader
+    named ``devices.reader_name``.
+
+    Raises:
+        DomainError: READER_REFUSED for a simulated or virtual reader outside demo mode.
+        Unavailable: READER_UNAVAILABLE, no reader is named.
+    """
+    devices = settings.devices
+    chosen = name or devices.reader_name
+    if name is None and devices.card_reader == "sim":
+        return simulated_card_reader(settings)
+    if name is None and devices.card_reader == "sim-pcsc":
+        chosen = chosen or SIM_PCSC_READER
+    if not chosen:
+        raise Unavailable(ErrorCode.READER_UNAVAILABLE, "pcsc", "devices.reader_name is empty")
+    return PCSCReader(chosen, demo=settings.demo)
+
+
+def card_readers() -> tuple[listing.BackendReaders, ...]:
+    """Every card reader present, per backend (``kiosk card readers``)."""
+    return listing.list_all()
 
 
 def chip_reading(settings: Settings, trust: TrustStore | None = None) -> ChipReadingService:

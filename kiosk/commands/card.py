@@ -14,16 +14,20 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk import app
 from kiosk.commands.base import CommandContext, CommandResult, UsageError
-from kiosk.devices.sim import citizens
+from kiosk.devices.errors import Unavailable
+from kiosk.devices.sim import citizens, vpcd
 from kiosk.devices.sim.chip.faults import FAULTS
 from kiosk.domain.chip import ChipVerdict
+from kiosk.domain.errors import ErrorCode
 from kiosk.domain.validators import parse_date
 from kiosk.emrtd.auth.verdict import CheckResult
 from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead
@@ -40,6 +44,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     read = commands.add_parser("read", help=_("đọc và xác thực chip"))
     source = read.add_mutually_exclusive_group(required=True)
     source.add_argument("--sim", nargs="?", const="", metavar="CITIZEN", help=_("thẻ mô phỏng"))
+    source.add_argument("--reader", metavar="NAME", help=_("tên đầu đọc thẻ (PC/SC)"))
     read.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
     access = read.add_mutually_exclusive_group(required=True)
     access.add_argument("--id", metavar="ID12", help=_("số định danh 12 chữ số"))
@@ -60,12 +65,27 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     listing = sim_commands.add_parser("list", help=_("công dân và lỗi mô phỏng"))
     listing.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
     listing.set_defaults(handler=run_sim_list, needs_settings=False)
+    serve = sim_commands.add_parser("serve", help=_("đưa thẻ mô phỏng vào đầu đọc ảo vpcd"))
+    serve.add_argument("--vpcd", default=f"{vpcd.DEFAULT_HOST}:{vpcd.DEFAULT_PORT}")
+    serve.add_argument("--citizen", metavar="CITIZEN", help=_("công dân mô phỏng"))
+    serve.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
+    serve.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+    serve.set_defaults(handler=run_sim_serve, needs_settings=True)
+    readers = commands.add_parser("readers", help=_("các đầu đọc thẻ đang có"))
+    readers.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+    readers.set_defaults(handler=run_readers, needs_settings=False)
 
 
 def run_read(args: argparse.Namespace, context: CommandContext) -> CommandResult:
     """Read the card, verify it, and report (exit 3 with ``--require-genuine`` if not genuine)."""
     settings = context.settings
-    reader = app.simulated_card_reader(settings, args.sim or None, args.fault)
+    if args.reader is not None and args.fault is not None:
+        raise UsageError("--fault needs --sim")
+    reader = (
+        app.card_reader(settings, args.reader)
+        if args.reader is not None
+        else app.simulated_card_reader(settings, args.sim or None, args.fault)
+    )
     service = app.chip_reading(settings, app.trust_store(settings, args.trust))
     outcome = service.read(reader, _access_input(args))
     if args.evidence is not None:
@@ -91,6 +111,57 @@ def run_sim_list(_args: argparse.Namespace, _context: CommandContext) -> Command
     lines = [f"{p['id_number']}  {p['full_name']}" for p in people]
     lines.append(_("Lỗi mô phỏng: {faults}").format(faults=", ".join(FAULTS)))
     return CommandResult({"citizens": people, "faults": list(FAULTS)}, "\n".join(lines))
+
+
+def run_readers(_args: argparse.Namespace, context: CommandContext) -> CommandResult:
+    """Every card reader present; outside demo mode virtual readers are marked refused."""
+    demo = context.settings.demo
+    readers, unavailable, lines = [], [], []
+    for backend in app.card_readers():
+        for info in backend.readers:
+            refused = info.is_virtual and not demo
+            readers.append(
+                {
+                    "name": info.name,
+                    "backend": backend.backend,
+                    "virtual": info.is_virtual,
+                    "refused": refused,
+                }
+            )
+            lines.append(
+                f"{info.name} ({backend.backend})" + (_(": bị từ chối") if refused else "")
+            )
+        if backend.error is not None:
+            error = backend.error
+            unavailable.append(
+                {"backend": backend.backend, "code": error.code.value, "detail": str(error)}
+            )
+            lines.append(_("{backend}: không dùng được").format(backend=backend.backend))
+    data = {"readers": readers, "unavailable": unavailable, "demo": demo}
+    return CommandResult(data, "\n".join(lines) or _("Không có đầu đọc thẻ nào"))
+
+
+def run_sim_serve(args: argparse.Namespace, context: CommandContext) -> CommandResult:
+    """Serve a simulated card to vpcd until interrupted, vpcd hangs up or the card leaves."""
+    try:
+        host, port = vpcd.parse_address(args.vpcd)
+    except ValueError as err:
+        raise UsageError("--vpcd expects HOST:PORT") from err
+    profile = app.simulated_card(context.settings, args.citizen, args.fault)
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in _STOP_SIGNALS}
+    try:
+        vpcd.serve(profile, stop, host, port)
+    except OSError as err:
+        raise Unavailable(ErrorCode.READER_UNAVAILABLE, args.vpcd, str(err)) from err
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    data = {"vpcd": f"{host}:{port}", "citizen": args.citizen, "fault": args.fault}
+    return CommandResult(data, _("Thẻ mô phỏng đã rời đầu đọc"))
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _access_input(args: argparse.Namespace) -> AccessInput:

@@ -1,0 +1,129 @@
+"""``kiosk card readers``, ``kiosk card sim serve`` and ``kiosk card read --reader`` via pcscd.
+
+The card is served by the real command in a child process (``kiosk card sim serve --vpcd``
+to the private pcscd's vpcd port), and read in this process by ``kiosk card read --reader``
+over pyscard: the path an integrator follows to try the kiosk without a card.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.devices.card.pcsc import PCSCReader
+from kiosk.devices.errors import DeviceError
+from kiosk.devices.sim import citizens, pki
+from kiosk.domain.errors import ErrorCode
+from tests.support.pcscd import PrivatePcscd
+
+SERVE_SECONDS = 60.0
+
+
+@pytest.fixture(autouse=True)
+def _kiosk_logs_reach_logfail(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Keep the logfail guard working across ``cli.main`` (it replaces the root handlers)."""
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    ours = logging.getLogger("kiosk")
+    ours.addHandler(caplog.handler)
+    yield
+    ours.removeHandler(caplog.handler)
+    for handler in root.handlers:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Demo mode in a fresh data folder whose test PKI exists before any child starts."""
+    monkeypatch.setenv("KIOSK_DEMO", "1")
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path))
+    pki.load_or_create(tmp_path / "sim" / "pki")
+    return tmp_path
+
+
+def kiosk(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    code = main(list(args))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_virtual_reader_is_refused_outside_demo_mode() -> None:
+    with pytest.raises(DeviceError) as caught:
+        PCSCReader("Virtual PCD 00 00", demo=False)
+    assert caught.value.code is ErrorCode.READER_REFUSED
+
+
+@pytest.mark.pcscd
+@pytest.mark.parametrize(("demo_mode", "refused"), [(True, False), (False, True)])
+def test_card_readers_lists_the_virtual_reader_refused_outside_demo(
+    pcscd: PrivatePcscd,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    demo_mode: bool,
+    refused: bool,
+) -> None:
+    if demo_mode:
+        monkeypatch.setenv("KIOSK_DEMO", "1")
+    code, data = kiosk(capsys, "card", "readers", "--json")
+    assert code == 0
+    assert data["demo"] is demo_mode
+    assert data["unavailable"] == []
+    listed = {reader["name"]: reader for reader in data["readers"]}
+    assert listed[pcscd.reader_name] == {
+        "name": pcscd.reader_name,
+        "backend": "pcsc",
+        "virtual": True,
+        "refused": refused,
+    }
+
+
+@pytest.mark.pcscd
+def test_card_read_reader_reads_the_card_served_by_card_sim_serve(
+    pcscd: PrivatePcscd, demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    citizen = citizens.list_citizens()[1].citizen
+    command = [str(Path(sys.executable).parent / "kiosk"), "card", "sim", "serve", "--json"]
+    serving = subprocess.Popen(
+        [*command, "--vpcd", f"127.0.0.1:{pcscd.port}", "--citizen", citizen.id_number],
+        stdout=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    try:
+        code, data = kiosk(
+            capsys,
+            "card",
+            "read",
+            "--reader",
+            pcscd.reader_name,
+            "--id",
+            citizen.id_number,
+            "--json",
+        )
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        out, _ = serving.communicate(timeout=SERVE_SECONDS)
+    assert code == 0
+    assert (data["id_number"], data["access"], data["demo"]) == (
+        citizen.id_number,
+        "PACE-CAN",
+        True,
+    )
+    assert data["chip_verdict"] == "genuine"
+    assert serving.returncode == 0
+    assert json.loads(out) == {
+        "vpcd": f"127.0.0.1:{pcscd.port}",
+        "citizen": citizen.id_number,
+        "fault": None,
+    }
