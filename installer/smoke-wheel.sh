@@ -8,7 +8,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 .venv/bin/python -m pip wheel -q --no-deps -w "$work/wheel" .
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q "$work"/wheel/*.whl'[server]'
+wheel=$(ls "$work"/wheel/*.whl)
+"$work/venv/bin/python" -m pip install -q "${wheel}[server]"
 "$work/venv/bin/python" -m pip install -q --no-deps 'face-recognition==1.3.0'
 cd "$work"
 HOME=$work "$work/venv/bin/kiosk" support versions
