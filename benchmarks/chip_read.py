@@ -39,9 +39,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kiosk.devices.card.pcsc import PCSCReader
+from kiosk.devices.ports import CardReader
 from kiosk.devices.sim import citizens, pki, vpcd
 from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.profile import build_profile
+from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.emrtd.access import AccessKey, pace_info
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.auth.trust import TrustStore
@@ -52,6 +55,7 @@ from kiosk.emrtd.pace import run_pace
 from kiosk.emrtd.reader import ChipRead, read_document
 from kiosk.emrtd.transport import LinkModel, Transport
 from kiosk.services.chip_reading import AccessInput, ChipReadingService
+from tests.support.pcscd import missing_reason, private_pcscd, running_pcscd
 
 HOST = "127.0.0.1"
 ACCEPT_SECONDS = 120.0
@@ -60,6 +64,8 @@ TARGET_EXTENDED_S = 1.2
 TARGET_SHORT_S = 1.8
 TARGET_CPU_MS = 150.0
 TARGET_PACE_CPU_MS = 150.0
+TARGET_PCSCD_S = 1.0
+"""Issue 6: a read through pcscd under 1 s plus the modelled link time."""
 
 _LENGTH = struct.Struct("!H")
 
@@ -279,6 +285,61 @@ CONFIGS = (
 )
 
 
+def measure_pcscd(citizen: str, pki_folder: Path, runs: int) -> None:
+    """Print a full read through a private pcscd (pyscard, vpcd) beside the in-process reader.
+
+    The card behind pcscd is served from a child process, as in ``measure``; the in-process
+    reader runs the chip in this process. Both read with the product's keys and defaults.
+    """
+    print("\n== full read through pcscd (kiosk.devices.card.pcsc) versus in-process")
+    reason = missing_reason()
+    if reason is None and running_pcscd():
+        reason = "a pcscd not started here is running; it is left alone"
+    if reason is not None:
+        print(f"skipped: {reason}")
+        return
+    record = citizens.find(citizen)
+    trust = TrustStore.load(pki.load_or_create(pki_folder).trust_dir)
+    given = AccessInput(
+        id_number=citizen,
+        date_of_birth=record.citizen.date_of_birth,
+        date_of_expiry=record.citizen.date_of_expiry,
+    )
+    keys = ChipReadingService(trust, date.today).access_keys(given)
+    local = SimulatedReader(build_profile(record, pki_folder))
+    in_process = [_reader_read(local, keys, trust) for _ in range(runs)]
+    spawn = multiprocessing.get_context("spawn")
+    with (
+        tempfile.TemporaryDirectory(prefix="kiosk-pcscd-") as folder,
+        private_pcscd(Path(folder)) as daemon,
+    ):
+        args = (citizen, str(pki_folder), None, daemon.port)
+        card = spawn.Process(target=serve_card, args=args, daemon=True)
+        card.start()
+        reader = PCSCReader(daemon.reader_name, demo=True)
+        through = [_reader_read(reader, keys, trust) for _ in range(runs)]
+        reader.close()
+        card.terminate()
+    for label, figures in (("in-process", in_process), ("through pcscd", through)):
+        wall = statistics.median(f[0] for f in figures)
+        modelled = statistics.median(f[1] for f in figures)
+        print(f"{label:<14} wall {wall:.3f} s (median), modelled link {modelled:.3f} s")
+    limit = TARGET_PCSCD_S + statistics.median(f[1] for f in through)
+    print(f"target: through pcscd < {TARGET_PCSCD_S} s + modelled link = {limit:.3f} s")
+
+
+def _reader_read(
+    reader: CardReader, keys: list[AccessKey], trust: TrustStore
+) -> tuple[float, float]:
+    """One full read from ``reader``'s card (after a warm reset): wall and modelled seconds."""
+    session = reader.wait_for_card(ACCEPT_SECONDS, threading.Event())
+    session.reset()
+    model = LinkModel(session.transport)
+    wall = time.perf_counter()
+    read_document(model, keys, trust, today=date.today(), reset=session.reset)
+    return time.perf_counter() - wall, model.seconds
+
+
 def main() -> None:
     """Read the simulated card in each configuration and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -300,6 +361,7 @@ def main() -> None:
         report_pace(measure_pace(args.citizen, pki_folder, args.runs))
         for config in CONFIGS:
             report(config, measure(config, args.citizen, pki_folder, args.runs))
+        measure_pcscd(args.citizen, pki_folder, args.runs)
     print("\nFor comparison, phones take 5 to 10 s for the same card.")
 
 
