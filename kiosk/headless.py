@@ -21,11 +21,14 @@ from kiosk import app
 from kiosk.config import PathSettings, Settings
 from kiosk.demo_accounts import OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.sim import citizens
+from kiosk.domain.application import ApplicationState
 from kiosk.domain.biometrics import FaceDecision, FaceOutcome
 from kiosk.domain.errors import DomainError
 from kiosk.log import setup_logging
+from kiosk.receipts.payload import ReceiptKind
 from kiosk.services.chip_reading import AccessInput
 from kiosk.services.enrolment import FaceEvidence
+from kiosk.services.receipts import ReceiptService
 
 DEMO_PHONE = "0912345678"
 DEMO_EMAIL = "congdan.demo@example.vn"
@@ -88,13 +91,15 @@ def run_headless_demo(settings: Settings, data_dir: Path | None = None) -> dict[
         "data_dir": str(run),
         "demo": True,
     }
-    steps = _steps(kiosk, kiosk_settings, officer, supervisor, application.id)
+    receipt = run / "receipt.pdf"
+    steps = _steps(kiosk, kiosk_settings, officer, supervisor, application.id, receipt)
     try:
         for name, step in steps:
             with report.stage(name):
                 result["application_state"] = step()
     except DomainError:
         pass
+    result["receipt_pdf"] = str(receipt) if receipt.exists() else None
     return result
 
 
@@ -104,6 +109,7 @@ def _steps(
     officer: Any,
     supervisor: Any,
     application_id: Any,
+    receipt: Path,
 ) -> list[tuple[str, Callable[[], str]]]:
     record = citizens.list_citizens()[0]
     enrolment = kiosk.services.enrolment
@@ -137,7 +143,18 @@ def _steps(
     def approve() -> str:
         return kiosk.services.review.approve(supervisor, application_id).state.value
 
-    return [("chip", read_chip), ("face", capture_face), ("submit", submit), ("approve", approve)]
+    def print_receipt() -> str:
+        receipts = ReceiptService(kiosk.context)
+        receipts.save(supervisor, application_id, ReceiptKind.RECEIPT, receipt)
+        return ApplicationState.APPROVED.value
+
+    return [
+        ("chip", read_chip),
+        ("face", capture_face),
+        ("submit", submit),
+        ("approve", approve),
+        ("receipt", print_receipt),
+    ]
 
 
 def _run_folder(settings: Settings, requested: Path | None) -> Path:

@@ -1,0 +1,128 @@
+"""``kiosk receipt print|verify`` and ``kiosk report daily`` after a headless demo run."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk import cli
+from kiosk.commands import receipt, report
+
+EXIT_INVALID = 5
+
+
+@pytest.fixture(autouse=True)
+def _commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt and report groups, also before ``kiosk.cli`` registers them itself."""
+    original = cli.build_parser
+
+    def with_receipts() -> argparse.ArgumentParser:
+        parser = original()
+        groups = next(
+            action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+        )
+        for group in (receipt, report):
+            name = group.__name__.rsplit(".", 1)[1]
+            if name not in groups.choices:
+                group.register(groups)
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", with_receipts)
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str
+) -> tuple[int, dict[str, object]]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code = cli.main([*argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def demo_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, object]:
+    monkeypatch.setenv("KIOSK_DEMO", "1")
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "demo"))
+    code, result = run(
+        capsys, monkeypatch, "demo", "--headless", "--data-dir", str(tmp_path / "run")
+    )
+    assert code == 0
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "run" / "kiosk"))
+    return result
+
+
+def test_the_demo_prints_a_receipt_that_verifies(
+    demo_run: dict[str, object],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert [s["name"] for s in demo_run["stages"]][-1] == "receipt"  # type: ignore[attr-defined,index]
+    demo_pdf = Path(str(demo_run["receipt_pdf"]))
+    code, data = run(capsys, monkeypatch, "receipt", "verify", str(demo_pdf))
+    assert code == 0
+    assert data["valid"] is True
+    assert data["application_id"] == demo_run["application_id"]
+    assert data["demo"] is True
+
+    target = tmp_path / "again.pdf"
+    code, data = run(
+        capsys,
+        monkeypatch,
+        "receipt",
+        "print",
+        str(demo_run["application_id"]),
+        "--out",
+        str(target),
+    )
+    assert code == 0, data
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", str(target), str(tmp_path / "photo")],
+        check=True,
+    )
+    code, data = run(capsys, monkeypatch, "receipt", "verify", str(tmp_path / "photo.png"))
+    assert code == 0
+    assert data["kind"] == "receipt"
+
+
+def test_a_flipped_byte_fails_with_exit_5(
+    demo_run: dict[str, object],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pdf = Path(str(demo_run["receipt_pdf"])).read_bytes()
+    start = pdf.index(b"/Subject (") + len(b"/Subject (")
+    token = pdf[start : pdf.index(b")", start)].decode()
+    code, data = run(capsys, monkeypatch, "receipt", "verify", "--text", token)
+    assert (code, data["valid"]) == (0, True)
+    header, payload, signature = token.split(".")
+    position = len(payload) // 2
+    flipped = (
+        payload[:position] + ("x" if payload[position] != "x" else "y") + payload[position + 1 :]
+    )
+    code, data = run(
+        capsys, monkeypatch, "receipt", "verify", "--text", f"{header}.{flipped}.{signature}"
+    )
+    assert code == EXIT_INVALID
+    assert data == {"valid": False, "reason": "signature"}
+
+
+def test_the_daily_report_command(
+    demo_run: dict[str, object],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "report.pdf"
+    code, data = run(capsys, monkeypatch, "report", "daily", "--out", str(target))
+    assert code == 0, data
+    assert target.read_bytes().startswith(b"%PDF")
+    (row,) = data["by_officer"]  # type: ignore[misc]
+    assert row["states"] == {"approved": 1}
+    assert data["waiting_review"] == 0
