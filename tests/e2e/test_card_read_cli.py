@@ -674,3 +674,30 @@ def test_an_unusable_trust_folder_is_a_coded_error(
     run = read(capsys, *id_access(HANG), "--json", "--trust", str(trust))
 
     assert_error(run, 5, "trust_store_invalid")
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "error_code"),
+    [
+        (["--sim", HANG, "--id", HANG, "--expiry", "2045-06-15"], 2, "usage"),
+        (["--sim", HANG, "--fault", "nope", "--id", HANG], 2, "usage"),
+        (["--sim", "999999999999", "--id", HANG], 5, "validation_failed"),
+        (["--sim", HANG, "--id", "12345"], 5, "validation_failed"),
+        (["--sim", HANG, "--mrz", "IDVNM<<<"], 5, "validation_failed"),
+        (["--sim", HANG, "--qr", "not|a|cccd"], 5, "validation_failed"),
+    ],
+)
+def test_bad_input_is_refused_with_its_code_and_no_files(
+    args: list[str],
+    exit_code: int,
+    error_code: str,
+    demo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    evidence = tmp_path / "evidence"
+
+    run = kiosk(capsys, "card", "read", *args, "--json", "--evidence", str(evidence))
+
+    assert_error(run, exit_code, error_code)
+    assert not evidence.exists()
