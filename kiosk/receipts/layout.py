@@ -11,9 +11,7 @@ import io
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -24,6 +22,7 @@ from kiosk.receipts.fonts import BOLD, REGULAR, clean, register_fonts
 PAGE_WIDTH_MM = A4[0] / mm
 PAGE_HEIGHT_MM = A4[1] / mm
 MARGIN_MM = 18.0
+_QUIET_ZONE = 4  # modules of white around a QR symbol (ISO/IEC 18004)
 
 
 class Align(StrEnum):
@@ -53,7 +52,7 @@ class Sheet:
     def __init__(self, metadata: Metadata) -> None:
         register_fonts()
         self._buffer = io.BytesIO()
-        self._canvas = Canvas(self._buffer, pagesize=A4)
+        self._canvas = Canvas(self._buffer, pagesize=A4, initialFontName=REGULAR)
         self._canvas.setTitle(clean(metadata.title))
         self._canvas.setSubject(metadata.subject)
         self._canvas.setAuthor(clean(metadata.author))
@@ -95,20 +94,24 @@ class Sheet:
         self._canvas.line(x0 * mm, _from_top(y), x1 * mm, _from_top(y))
 
     def qr(self, x: float, y: float, side: float, payload: str) -> None:
-        """A QR code ``side`` mm wide, top-left at (``x``, ``y``): level M, quiet zone included."""
-        widget = QrCodeWidget(payload, barLevel="M")
-        left, bottom, right, top = widget.getBounds()
-        width, height = right - left, top - bottom
-        drawing = Drawing(
-            side * mm, side * mm, transform=[side * mm / width, 0, 0, side * mm / height, 0, 0]
-        )
-        drawing.add(widget)
-        # White under the symbol: a watermark behind it would lower the modules' contrast.
+        """A QR code ``side`` mm wide, top-left at (``x``, ``y``): level M, quiet zone included.
+
+        Drawn module by module on a white square (a watermark behind it would lower the
+        contrast); reportlab's graphics renderer would also name Helvetica in the PDF.
+        """
+        modules = _qr_modules(payload)
+        box = side / (len(modules) + 2 * _QUIET_ZONE)
         self._canvas.saveState()
         self._canvas.setFillGray(1.0)
         self._canvas.rect(x * mm, _from_top(y + side), side * mm, side * mm, stroke=0, fill=1)
+        self._canvas.setFillGray(0.0)
+        for row, dark in enumerate(modules):
+            for column, is_dark in enumerate(dark):
+                if is_dark:
+                    left = x + (column + _QUIET_ZONE) * box
+                    top = y + (row + _QUIET_ZONE + 1) * box
+                    self._canvas.rect(left * mm, _from_top(top), box * mm, box * mm, 0, 1)
         self._canvas.restoreState()
-        renderPDF.draw(drawing, self._canvas, x * mm, _from_top(y + side))
 
     def watermark(self, text: str) -> None:
         """``text`` large, light and diagonal across the page (drawn first, under the rest)."""
@@ -129,6 +132,14 @@ class Sheet:
         self._canvas.showPage()
         self._canvas.save()
         return self._buffer.getvalue()
+
+
+def _qr_modules(payload: str) -> list[list[bool]]:
+    """The QR symbol's modules, row by row (True is dark), at error correction level M."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    return [[bool(module) for module in row] for row in code.modules]
 
 
 def _from_top(y: float) -> float:
