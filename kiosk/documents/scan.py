@@ -25,7 +25,7 @@ from kiosk.documents.layouts import bhyt, cccd, gplx
 from kiosk.documents.layouts.bhyt import BhytQr
 from kiosk.documents.layouts.cccd import CccdAccess
 from kiosk.documents.layouts.gplx import GplxQr
-from kiosk.documents.qr import decode_qr
+from kiosk.documents.qr import decode_card_qr
 from kiosk.documents.quality import Quality, assess
 from kiosk.documents.warp import (
     flatten,
@@ -111,7 +111,7 @@ def scan_image(
     if outline is None:
         return ScanResult(kind, found=False)
     card = flatten(image, outline.corners)
-    code = decode_qr(card.image)
+    code = decode_card_qr(image, outline.corners, card.image)
     upside_down = is_upside_down_by_symbol(code) if code else is_upside_down_by_layout(card, kind)
     if upside_down:
         card = turn_half(card)

@@ -289,6 +289,10 @@ def qt_application() -> QGuiApplication:
     return QGuiApplication([])
 
 
+_LOST_NONE_REFERENCES: list[None] = []
+_QT_CALLS_PER_CARD = 200
+
+
 def make_card(kind: Kind, person: Person) -> Card:
     """Render the upright specimen card of ``kind`` for ``person``."""
     payload = _PAYLOADS[kind](person)
@@ -301,6 +305,11 @@ def make_card(kind: Kind, person: Person) -> Card:
         _draw_specimen_mark(painter)
     finally:
         painter.end()
+    # PySide6 6.12 drops a reference to None on every call of a void QPainter method (setPen,
+    # setBrush, setFont, drawRect, ...): after enough calls CPython aborts with "none_dealloc".
+    # A card makes fewer than _QT_CALLS_PER_CARD such calls; holding as many extra references
+    # to None keeps long runs alive (an extra reference to None costs nothing else).
+    _LOST_NONE_REFERENCES.extend([None] * _QT_CALLS_PER_CARD)
     image = _to_bgr(canvas)
     _paste_qr(image, payload, _QR_BOX[kind])
     return Card(kind, person, image, payload)
