@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import cache
 
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import User
@@ -20,7 +21,11 @@ from kiosk.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-_DUMMY_HASH = hash_password("not a real account's password")
+
+@cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: argon2 costs most of a second, and start-up waits on it.
+    return hash_password("not a real account's password")
 
 
 class SessionService:
@@ -40,7 +45,7 @@ class SessionService:
             try:
                 state = uow.users.login_state(username.strip().lower())
             except NotFoundError:
-                verify_password(_DUMMY_HASH, password)
+                verify_password(_dummy_hash(), password)
                 uow.audit.record_event(now, "-", "login_failed", "unknown-account", {})
                 uow.commit()
                 raise DomainError(ErrorCode.LOGIN_FAILED, "unknown account") from None
