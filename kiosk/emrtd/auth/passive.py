@@ -6,11 +6,12 @@ Three steps, all run so that the evidence names every problem found:
 2. the SOD's signature verifies with the embedded Document Signer certificate (DSC), using the
    algorithm the SignerInfo names, and its messageDigest covers the LDS security object;
 3. the DSC chains to a trusted CSCA with the DSC issuer's name and key identifier, both valid at
-   the card's date of issue.
+   the card's date of issue, and no CRL of that CSCA revokes it.
 
 The verdict follows design.md: any failed check is ``invalid``; no anchor with the issuer's name
 and key identifier is ``unverified``; a certificate expired since the card was issued is only a
-reason (``dsc_expired_since_issue``).
+reason (``dsc_expired_since_issue``). A DSC on its CSCA's CRL is ``invalid`` (``dsc_revoked``); when
+every CRL of the CSCA is past its nextUpdate, the reason ``crl_stale`` says the answer may be old.
 """
 
 from __future__ import annotations
@@ -148,10 +149,30 @@ def _chain_findings(
     outcomes = [(csca, _issuer_verdict(dsc, csca)) for csca in keyed]
     issuer = next((csca for csca, verdict in outcomes if verdict is Verdict.VALID), None)
     if issuer is not None:
-        return findings + _validity_findings("csca", issuer, validation_date, today)
+        findings += _validity_findings("csca", issuer, validation_date, today)
+        return findings + _revocation_findings(dsc, trust.revocation_lists_of(issuer), today)
     if any(verdict is Verdict.INVALID for _, verdict in outcomes):
         return [*findings, (Verdict.INVALID, "csca_signature_invalid")]
     return [*findings, (Verdict.NOT_SUPPORTED, "csca_signature_unsupported")]
+
+
+def _revocation_findings(
+    dsc: x509.Certificate, crls: Sequence[x509.CertificateRevocationList], today: date
+) -> list[Finding]:
+    """``dsc_revoked`` if a CRL lists the DSC; ``crl_stale`` if every CRL is past nextUpdate."""
+    if not crls:
+        return []
+    if any(crl.get_revoked_certificate_by_serial_number(dsc.serial_number) for crl in crls):
+        return [(Verdict.INVALID, "dsc_revoked")]
+    if all(_next_update(crl) < today for crl in crls):
+        return [(Verdict.VALID, "crl_stale")]
+    return []
+
+
+def _next_update(crl: x509.CertificateRevocationList) -> date:
+    """The CRL's nextUpdate; a CRL without one (RFC 5280 requires it) counts as stale."""
+    moment = crl.next_update_utc
+    return date.min if moment is None else moment.date()
 
 
 def _issuer_verdict(dsc: x509.Certificate, csca: x509.Certificate) -> Verdict:

@@ -2,7 +2,9 @@
 
 A folder of PEM or DER files (``--trust DIR`` or the configured store). A Document Signer is
 matched to anchors by issuer name and authority key identifier, because a country re-keys its
-CSCA under the same name: the name alone does not say which key signed.
+CSCA under the same name: the name alone does not say which key signed. Certificate revocation
+lists (``.crl``, ICAO 9303-12 §7) sit in the same folder; a CRL counts only for the CSCA whose
+key verifies its signature, so a forged list can neither revoke nor clear a Document Signer.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kiosk.emrtd.errors import MalformedData
 _log = logging.getLogger(__name__)
 
 CERTIFICATE_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
+CRL_SUFFIXES = frozenset({".crl"})
 
 CERTIFICATE_ERRORS = (
     ValueError,
@@ -31,26 +34,59 @@ CERTIFICATE_ERRORS = (
 
 @dataclass(frozen=True, slots=True)
 class TrustStore:
-    """The trusted CSCA certificates."""
+    """The trusted CSCA certificates and the revocation lists their CSCAs issued."""
 
     certificates: tuple[x509.Certificate, ...] = ()
+    revocation_lists: tuple[x509.CertificateRevocationList, ...] = ()
 
     @classmethod
     def load(cls, folder: Path) -> TrustStore:
         """Load every certificate file in ``folder`` (not recursive; other files are ignored).
 
         Raises:
-            MalformedData: a certificate file cannot be decoded (a broken anchor is never
-                skipped silently: the operator must see it).
+            MalformedData: a certificate or CRL file cannot be decoded (a broken anchor is
+                never skipped silently: the operator must see it).
         """
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CERTIFICATE_SUFFIXES)
+        paths = sorted(folder.iterdir())
+        files = [p for p in paths if p.suffix.lower() in CERTIFICATE_SUFFIXES]
         certificates = tuple(cert for path in files for cert in _load_file(path))
-        _log.info("trust store: %d CSCA certificates from %d files", len(certificates), len(files))
-        return cls(certificates)
+        crls = tuple(_load_crl(p) for p in paths if p.suffix.lower() in CRL_SUFFIXES)
+        _log.info(
+            "trust store: %d CSCA certificates from %d files, %d CRLs",
+            len(certificates),
+            len(files),
+            len(crls),
+        )
+        return cls(certificates, crls)
 
     def named(self, name: x509.Name) -> tuple[x509.Certificate, ...]:
         """The anchors whose subject is ``name``."""
         return tuple(c for c in self.certificates if c.subject == name)
+
+    def revocation_lists_of(
+        self, csca: x509.Certificate
+    ) -> tuple[x509.CertificateRevocationList, ...]:
+        """The CRLs ``csca`` issued: its name, and a signature its key verifies."""
+        return tuple(
+            crl
+            for crl in self.revocation_lists
+            if crl.issuer == csca.subject and _signed_by(crl, csca)
+        )
+
+
+def _signed_by(crl: x509.CertificateRevocationList, csca: x509.Certificate) -> bool:
+    """Whether the CSCA's key verifies the CRL (a key of another type simply does not)."""
+    return crl.is_signature_valid(csca.public_key())  # type: ignore[arg-type]
+
+
+def _load_crl(path: Path) -> x509.CertificateRevocationList:
+    data = path.read_bytes()
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_crl(data)
+        return x509.load_der_x509_crl(data)
+    except ValueError as err:
+        raise MalformedData("CRL", f"{path.name} is not a usable CRL") from err
 
 
 def _load_file(path: Path) -> list[x509.Certificate]:
