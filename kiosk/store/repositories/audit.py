@@ -29,6 +29,10 @@ class AuditRepository:
     def __init__(self, session: Session, mac_key: bytes) -> None:
         self._session = session
         self._mac_key = mac_key
+        # The entry this unit of work appended last. The write transaction holds the database's
+        # write lock (BEGIN IMMEDIATE), so it stays the chain's newest until the unit ends, and
+        # a second append in the same unit needs no query for it.
+        self._appended: audit.AuditEntry | None = None
 
     def mac(self, entry_hash: bytes) -> bytes:
         """The MAC of an entry hash (``kiosk.domain.audit.MacFunction``)."""
@@ -74,12 +78,15 @@ class AuditRepository:
         return None if index is None else index + 1
 
     def _append(self, make_fields: _FieldsMaker) -> audit.AuditEntry:
-        last = self._last()
-        previous = None if last is None else _to_entry(last)
-        fields = make_fields(1 if last is None else last.sequence + 1)
+        previous = self._appended
+        if previous is None:
+            last = self._last()
+            previous = None if last is None else _to_entry(last)
+        fields = make_fields(1 if previous is None else previous.fields.sequence + 1)
         entry = audit.seal(previous, fields, self.mac)
         self._session.add(_to_row(entry))
         self._session.flush()
+        self._appended = entry
         return entry
 
     def _last(self) -> AuditRow | None:
