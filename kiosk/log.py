@@ -96,6 +96,9 @@ redaction = RedactionFilter()
 """The process-wide filter; ``register`` names a citizen's values while they are served."""
 
 
+_installed: list[logging.Handler] = []
+
+
 def new_incident_id() -> str:
     """A short id shown to the user and written beside the traceback, to link the two."""
     return "SC-" + secrets.token_hex(4).upper()
@@ -116,9 +119,12 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, to_stderr: bool =
     if to_stderr:
         handlers.append(logging.StreamHandler())
     root = logging.getLogger()
-    for old in list(root.handlers):
+    # Only the handlers installed here before are replaced: others (a test's capture, an
+    # embedding application's) are not ours to remove.
+    for old in _installed:
         root.removeHandler(old)
         old.close()
+    _installed[:] = handlers
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     for each in handlers:
         each.addFilter(redaction)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from kiosk.log import RedactionFilter, new_incident_id, redaction, setup_logging
+from tests.conftest import LogFail
 
 NAME = "Nguyễn Thị Thuỷ"
 
@@ -48,7 +50,8 @@ def test_harmless_technical_text_survives() -> None:
     assert RedactionFilter().redact(text) == text
 
 
-def test_the_log_file_holds_no_personal_data(tmp_path: Path) -> None:
+def test_the_log_file_holds_no_personal_data(tmp_path: Path, logfail: LogFail) -> None:
+    logfail.allow("kiosk.test", "incident SC-")
     path = setup_logging(tmp_path / "logs")
     redaction.register(NAME)
     try:
@@ -62,9 +65,7 @@ def test_the_log_file_holds_no_personal_data(tmp_path: Path) -> None:
             handler.flush()
     finally:
         redaction.forget()
-        for handler in list(logging.getLogger().handlers):
-            logging.getLogger().removeHandler(handler)
-            handler.close()
+        setup_logging(tmp_path / "other")
     content = path.read_text(encoding="utf-8")
     assert "incident SC-" in content
     for secret in (NAME, "01/01/1990", "001090001234"):
@@ -74,3 +75,17 @@ def test_the_log_file_holds_no_personal_data(tmp_path: Path) -> None:
 
 def test_incident_ids_are_distinct() -> None:
     assert len({new_incident_id() for _ in range(100)}) == 100
+
+
+def test_setup_replaces_only_its_own_handlers(tmp_path: Path) -> None:
+    foreign = logging.NullHandler()
+    root = logging.getLogger()
+    root.addHandler(foreign)
+    try:
+        setup_logging(tmp_path / "a")
+        setup_logging(tmp_path / "b")
+        ours = [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+        assert foreign in root.handlers
+        assert [Path(h.baseFilename).parent.name for h in ours] == ["b"]
+    finally:
+        root.removeHandler(foreign)
