@@ -146,5 +146,5 @@ class DomainError(Exception):
         return self._params
 
 
-class Cancelled(Exception):  # noqa: N818 - a request, not an error: the UI shows nothing for it
+class Cancelled(Exception):
     """The user cancelled a long operation; callers stop quietly."""

@@ -111,7 +111,7 @@ class User:
         return not self.disabled and permission in ROLE_PERMISSIONS[self.role]
 
 
-class PermissionDenied(DomainError):  # noqa: N818 - the name the services and brief use
+class PermissionDenied(DomainError):
     """The account may not do what it asked; the params name the permission, never the person."""
 
     def __init__(self, permission: Permission, role: Role) -> None:

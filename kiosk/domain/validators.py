@@ -14,7 +14,7 @@ from datetime import date
 from kiosk.domain.errors import DomainError, ErrorCode
 
 
-class ValidationFailed(DomainError):  # noqa: N818 - reads as the outcome, like Cancelled
+class ValidationFailed(DomainError):
     """A value broke a rule; ``field`` and ``rule`` let the message say which, safely."""
 
     def __init__(self, field: str, rule: str) -> None:
