@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import x25519
 from kiosk.config import ConfigError, Settings
 from kiosk.devices.camera.files import FileCamera
 from kiosk.devices.card import listing
+from kiosk.devices.card.nfcpy import PREFIX as NFC_PREFIX
+from kiosk.devices.card.nfcpy import NFCReader
 from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.errors import Unavailable
 from kiosk.devices.ports import Camera, CardReader
@@ -328,24 +330,26 @@ SIM_PCSC_READER = "Virtual PCD 00 00"
 
 
 def card_reader(settings: Settings, name: str | None = None) -> CardReader:
-    """The reader to read from: ``name`` (``--reader NAME``, a PC/SC reader) or the settings'.
+    """The reader to read from: ``name`` (``--reader NAME``) or the settings'.
 
-    ``devices.card_reader`` decides without a name: ``sim`` is the in-process simulated
-    reader, ``sim-pcsc`` vpcd's first virtual reader (both demo only), ``pcsc`` the reader
-    named ``devices.reader_name``.
+    A name as ``kiosk card readers`` lists it: ``nfc:PATH`` is an nfcpy reader, any other a
+    PC/SC reader. ``devices.card_reader`` decides without a name: ``sim`` is the in-process
+    simulated reader, ``sim-pcsc`` vpcd's first virtual reader (both demo only), ``pcsc`` and
+    ``nfcpy`` the reader named ``devices.reader_name`` (for nfcpy, its device path).
 
     Raises:
         DomainError: READER_REFUSED for a simulated or virtual reader outside demo mode.
         Unavailable: READER_UNAVAILABLE, no reader is named.
     """
     devices = settings.devices
-    chosen = name or devices.reader_name
     if name is None and devices.card_reader == "sim":
         return simulated_card_reader(settings)
-    if name is None and devices.card_reader == "sim-pcsc":
-        chosen = chosen or SIM_PCSC_READER
+    virtual = SIM_PCSC_READER if devices.card_reader == "sim-pcsc" else ""
+    chosen = name or devices.reader_name or virtual
     if not chosen:
-        raise Unavailable(ErrorCode.READER_UNAVAILABLE, "pcsc", "devices.reader_name is empty")
+        raise Unavailable(ErrorCode.READER_UNAVAILABLE, "card", "devices.reader_name is empty")
+    if chosen.startswith(NFC_PREFIX) or (name is None and devices.card_reader == "nfcpy"):
+        return NFCReader(chosen.removeprefix(NFC_PREFIX), demo=settings.demo)
     return PCSCReader(chosen, demo=settings.demo)
 
 

@@ -44,7 +44,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     read = commands.add_parser("read", help=_("đọc và xác thực chip"))
     source = read.add_mutually_exclusive_group(required=True)
     source.add_argument("--sim", nargs="?", const="", metavar="CITIZEN", help=_("thẻ mô phỏng"))
-    source.add_argument("--reader", metavar="NAME", help=_("tên đầu đọc thẻ (PC/SC)"))
+    source.add_argument("--reader", metavar="NAME", help=_("tên đầu đọc thẻ (PC/SC, nfc:...)"))
     read.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
     access = read.add_mutually_exclusive_group(required=True)
     access.add_argument("--id", metavar="ID12", help=_("số định danh 12 chữ số"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.devices.card import pcsc
+from kiosk.devices.card import nfcpy, pcsc
 from kiosk.devices.errors import DeviceError
 from kiosk.devices.ports import CardReaderInfo
 
@@ -44,4 +44,5 @@ def _ask(backend: str, lister: Callable[[], tuple[CardReaderInfo, ...]]) -> Back
 
 _BACKENDS: tuple[tuple[str, Callable[[], tuple[CardReaderInfo, ...]]], ...] = (
     ("pcsc", pcsc.list_readers),
+    ("nfcpy", nfcpy.list_readers),
 )

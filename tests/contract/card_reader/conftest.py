@@ -2,17 +2,21 @@
 
 ``sim`` is the in-process simulated reader. ``pcsc`` is the same simulated chip served to a
 private pcscd through vsmartcard's vpcd driver and read by ``kiosk.devices.card.pcsc`` over the
-real PC/SC stack (marker ``pcscd``; ``tests/support/pcscd.py`` says when it runs).
+real PC/SC stack (marker ``pcscd``; ``tests/support/pcscd.py`` says when it runs). ``nfcpy`` is
+the chip as a contactless card behind our own ISO-DEP card layer on nfcpy's ``udp`` device
+(``tests/support/isodep_card.py``), read by ``kiosk.devices.card.nfcpy``.
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 import pytest
 
+from kiosk.devices.card.nfcpy import NFCReader
 from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.ports import CardReader
 from kiosk.devices.sim import citizens, pki
@@ -20,6 +24,8 @@ from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.profile import CardProfile, build_profile
 from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.emrtd.auth.trust import TrustStore
+from tests.conftest import LogFail
+from tests.support.isodep_card import IsoDepCard
 from tests.support.pcscd import PrivatePcscd, VpcdCard, pcscd_for_tests
 
 ProfileFactory = Callable[..., CardProfile]
@@ -76,6 +82,34 @@ class PcscBench:
         assert self._card.error is None, f"the card could not reach vpcd: {self._card.error}"
 
 
+class NfcBench:
+    """The simulated chip as an ISO-DEP card on nfcpy's udp link, read through nfcpy."""
+
+    def __init__(self, port: int) -> None:
+        self._card = IsoDepCard(port)
+        self._reader = NFCReader(f"udp:127.0.0.1:{port}", demo=True)
+
+    @property
+    def reader(self) -> CardReader:
+        return self._reader
+
+    def insert(self, profile: CardProfile) -> None:
+        self._card.insert(profile)
+
+    def remove(self) -> None:
+        self._card.remove()
+
+    def close(self) -> None:
+        self._reader.close()
+        self._card.remove()
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
 def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivatePcscd]:
     """A private pcscd for this test session (see ``tests.support.pcscd``)."""
@@ -83,15 +117,21 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivatePcscd]:
         yield daemon
 
 
-@pytest.fixture(params=["sim", pytest.param("pcsc", marks=pytest.mark.pcscd)])
-def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
+@pytest.fixture(params=["sim", pytest.param("pcsc", marks=pytest.mark.pcscd), "nfcpy"])
+def bench(request: pytest.FixtureRequest, logfail: LogFail) -> Iterator[Bench]:
     """Each implementation of the CardReader port, with an empty reader."""
     if request.param == "sim":
         yield SimBench()
         return
-    pcsc = PcscBench(request.getfixturevalue("pcscd"))
-    yield pcsc
-    pcsc.close()
+    real: PcscBench | NfcBench
+    if request.param == "pcsc":
+        real = PcscBench(request.getfixturevalue("pcscd"))
+    else:
+        # nfcpy logs its ISO-DEP retries and its give-up when a card leaves the field.
+        logfail.allow("nfc.tag.tt4", "ISO-DEP")
+        real = NfcBench(free_udp_port())
+    yield real
+    real.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
-"""``kiosk card readers``, ``kiosk card sim serve`` and ``kiosk card read --reader`` via pcscd.
+"""``kiosk card readers``, ``kiosk card sim serve`` and ``kiosk card read --reader``.
 
 The card is served by the real command in a child process (``kiosk card sim serve --vpcd``
 to the private pcscd's vpcd port), and read in this process by ``kiosk card read --reader``
-over pyscard: the path an integrator follows to try the kiosk without a card.
+over pyscard: the path an integrator follows to try the kiosk without a card. An nfcpy reader
+is named ``nfc:`` and its device path; here nfcpy's ``udp`` link with the contactless card.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from kiosk.cli import main
 from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.errors import DeviceError
 from kiosk.devices.sim import citizens, pki
+from kiosk.devices.sim.chip.profile import build_profile
 from kiosk.domain.errors import ErrorCode
+from tests.conftest import LogFail
+from tests.contract.card_reader.conftest import free_udp_port
+from tests.support.isodep_card import IsoDepCard
 from tests.support.pcscd import PrivatePcscd
 
 SERVE_SECONDS = 60.0
@@ -127,3 +132,29 @@ def test_card_read_reader_reads_the_card_served_by_card_sim_serve(
         "citizen": citizen.id_number,
         "fault": None,
     }
+
+
+def test_card_read_reader_reads_through_nfcpy(
+    demo: Path, capsys: pytest.CaptureFixture[str], logfail: LogFail
+) -> None:
+    logfail.allow("nfc", "ISO-DEP")
+    citizen = citizens.list_citizens()[0]
+    port = free_udp_port()
+    card = IsoDepCard(port)
+    card.insert(build_profile(citizen, demo / "sim" / "pki"))
+    try:
+        code, data = kiosk(
+            capsys,
+            "card",
+            "read",
+            "--reader",
+            f"nfc:udp:127.0.0.1:{port}",
+            "--id",
+            citizen.citizen.id_number,
+            "--json",
+        )
+    finally:
+        card.remove()
+    assert code == 0
+    assert (data["id_number"], data["access"]) == (citizen.citizen.id_number, "PACE-CAN")
+    assert data["chip_verdict"] == "genuine"
