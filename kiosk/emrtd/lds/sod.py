@@ -136,7 +136,7 @@ def _signed_data(signed: cms.SignedData) -> SODFile:
     signer_infos = list(signed["signer_infos"])
     if len(signer_infos) != 1:
         raise MalformedData(_WHAT, "expected exactly one SignerInfo")
-    signer = _signer(signer_infos[0])
+    signer = signer_info(signer_infos[0])
     certificates = signed["certificates"] if signed["certificates"].native else []
     return SODFile(
         version=int(lso["version"].native),
@@ -146,7 +146,7 @@ def _signed_data(signed: cms.SignedData) -> SODFile:
         encapsulated_content=content,
         content_type=encap["content_type"].dotted,
         signer=signer,
-        document_signer=_matching_certificate(certificates, signer),
+        document_signer=signer_certificate(certificates, signer),
     )
 
 
@@ -166,10 +166,14 @@ def _lds_version(info: _LDSVersionInfo | core.Void) -> tuple[str, str] | None:
     return str(info["lds_version"].native), str(info["unicode_version"].native)
 
 
-def _signer(signer: cms.SignerInfo) -> SignerInfo:
+def signer_info(signer: cms.SignerInfo, what: str = _WHAT) -> SignerInfo:
+    """What verification needs of a CMS SignerInfo (EF.SOD, and CSCA Master Lists too).
+
+    Run it inside ``translated``: asn1crypto decodes lazily.
+    """
     attributes = signer["signed_attrs"]
     if isinstance(attributes, core.Void):
-        raise MalformedData(_WHAT, "SignerInfo has no signed attributes")
+        raise MalformedData(what, "SignerInfo has no signed attributes")
     digest = algorithms.hash_name(signer["digest_algorithm"]["algorithm"].dotted)
     algorithm = signer["signature_algorithm"]
     parameters = algorithm["parameters"]
@@ -185,23 +189,24 @@ def _signer(signer: cms.SignerInfo) -> SignerInfo:
         signature=bytes(signer["signature"].native),
         # The signature covers the attributes re-tagged as a SET (RFC 5652 §5.4).
         signed_attributes=b"\x31" + attributes.dump()[1:],
-        message_digest=bytes(_attribute(attributes, ID_MESSAGE_DIGEST).native),
-        content_type=_attribute(attributes, ID_CONTENT_TYPE).dotted,
+        message_digest=bytes(_attribute(attributes, ID_MESSAGE_DIGEST, what).native),
+        content_type=_attribute(attributes, ID_CONTENT_TYPE, what).dotted,
         issuer=sid.chosen["issuer"].dump() if by_name else None,
         serial_number=int(sid.chosen["serial_number"].native) if by_name else None,
         subject_key_identifier=None if by_name else bytes(sid.chosen.native),
     )
 
 
-def _attribute(attributes: cms.CMSAttributes, oid: str) -> core.Asn1Value:
+def _attribute(attributes: cms.CMSAttributes, oid: str, what: str) -> core.Asn1Value:
     """The single value of the single attribute ``oid`` (RFC 5652 §11 forbids repeats)."""
     found = [a["values"] for a in attributes if a["type"].dotted == oid]
     if len(found) != 1 or len(found[0]) != 1:
-        raise MalformedData(_WHAT, f"signed attribute {oid} missing or repeated")
+        raise MalformedData(what, f"signed attribute {oid} missing or repeated")
     return found[0][0]
 
 
-def _matching_certificate(certificates: cms.CertificateSet, signer: SignerInfo) -> bytes | None:
+def signer_certificate(certificates: cms.CertificateSet, signer: SignerInfo) -> bytes | None:
+    """The DER of the embedded certificate that ``signer`` names, if any."""
     for choice in certificates:
         if choice.name != "certificate":
             continue
@@ -235,13 +240,29 @@ def encode(
     defaults to PKCS#1 v1.5 for an RSA key and ECDSA for an EC key. RSA-PSS uses MGF1 with the
     same hash and a salt as long as the hash (RFC 4055 §3.1).
     """
-    scheme = scheme or _default_scheme(key)
     content = encode_security_object(
         {n: hashlib.new(hash_algorithm, d).digest() for n, d in data_groups.items()}, hash_algorithm
     )
+    signed = sign(ID_LDS_SECURITY_OBJECT, content, key, certificate, hash_algorithm, scheme)
+    return tlv.encode(TAG_SOD, signed)
+
+
+def sign(
+    content_type: str,
+    content: bytes,
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey,
+    certificate: cx509.Certificate,
+    hash_algorithm: str = "sha256",
+    scheme: SignatureScheme | None = None,
+) -> bytes:
+    """A DER ContentInfo of SignedData over ``content`` with one signer (RFC 5652 §5).
+
+    For the simulated chip's EF.SOD and for test master lists; see ``encode`` for the schemes.
+    """
+    scheme = scheme or _default_scheme(key)
     attributes = cms.CMSAttributes(
         [
-            {"type": "content_type", "values": [ID_LDS_SECURITY_OBJECT]},
+            {"type": "content_type", "values": [content_type]},
             {"type": "message_digest", "values": [hashlib.new(hash_algorithm, content).digest()]},
         ]
     )
@@ -253,7 +274,7 @@ def encode(
             "version": "v3",
             "digest_algorithms": [{"algorithm": hash_algorithm}],
             "encap_content_info": {
-                "content_type": ID_LDS_SECURITY_OBJECT,
+                "content_type": content_type,
                 "content": core.ParsableOctetString(content),
             },
             "certificates": [x509.Certificate.load(certificate_der)],
@@ -261,7 +282,7 @@ def encode(
         }
     )
     info = cms.ContentInfo({"content_type": "signed_data", "content": signed})
-    return tlv.encode(TAG_SOD, info.dump())
+    return bytes(info.dump())
 
 
 def encode_security_object(data_group_hashes: Mapping[int, bytes], hash_algorithm: str) -> bytes:
