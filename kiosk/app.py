@@ -15,18 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from kiosk.config import ConfigError, Settings
 from kiosk.devices.camera.files import FileCamera
+from kiosk.devices.camera.opencv import CameraSettings, OpenCVCamera
 from kiosk.devices.card import listing
 from kiosk.devices.card.nfcpy import PREFIX as NFC_PREFIX
 from kiosk.devices.card.nfcpy import NFCReader
 from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.errors import Unavailable
-from kiosk.devices.ports import Camera, CardReader
+from kiosk.devices.ports import Camera, CardReader, DocumentScanner
+from kiosk.devices.scanner.camera import CameraScanner
+from kiosk.devices.scanner.files import FileScanner
 from kiosk.devices.sim import citizens
 from kiosk.devices.sim.chip.faults import FAULTS, Fault
 from kiosk.devices.sim.chip.profile import CardProfile, build_profile
@@ -43,6 +47,7 @@ from kiosk.face.engine import FaceEngine, InProcessFace
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
+from kiosk.services.devices_status import DeviceStatusService
 from kiosk.services.enrolment import EnrolmentService
 from kiosk.services.face_capture import FaceCaptureService
 from kiosk.services.maintenance import MaintenanceService
@@ -65,6 +70,8 @@ from kiosk.store.recovery import RecoveryPublicKey, load_recovery_public_key
 from kiosk.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+_Device = TypeVar("_Device")
 
 DEMO_RECOVERY_KEY = "demo-recovery-private-key.pem"
 
@@ -389,3 +396,49 @@ def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCa
     passes its ``FaceWorker`` so the GUI process never runs dlib.
     """
     return FaceCaptureService(engine or InProcessFace(), settings.face.match_threshold)
+
+
+def configured_camera(settings: Settings) -> Camera:
+    """The face camera: the simulated one in demo mode, else the one the settings name."""
+    devices = settings.devices
+    if settings.demo:
+        return simulated_camera(settings, citizens.list_citizens()[0])
+    if devices.camera == "opencv":
+        return OpenCVCamera(CameraSettings(source=devices.camera_index))
+    return FileCamera(Path(devices.camera_source))
+
+
+def configured_scanner(settings: Settings) -> DocumentScanner | None:
+    """The document scanner the settings name (the demo has no card images to scan yet)."""
+    devices = settings.devices
+    if settings.demo:
+        return None
+    if devices.scanner == "files":
+        return FileScanner(Path(devices.scanner_source))
+    return CameraScanner(OpenCVCamera(CameraSettings(source=devices.scanner_index)))
+
+
+def device_status(settings: Settings) -> DeviceStatusService:
+    """The self-test's and status bar's view of this kiosk's devices.
+
+    A device that cannot even be built (no reader named, a refused virtual reader) is left out
+    and so reported absent; its error is logged, and the self-test shows it red.
+    """
+    return DeviceStatusService(
+        demo=settings.demo,
+        card_reader=_or_absent("card reader", lambda: _demo_or_configured_reader(settings)),
+        camera=_or_absent("camera", lambda: configured_camera(settings)),
+        scanner=_or_absent("scanner", lambda: configured_scanner(settings)),
+    )
+
+
+def _demo_or_configured_reader(settings: Settings) -> CardReader:
+    return simulated_card_reader(settings) if settings.demo else card_reader(settings)
+
+
+def _or_absent(what: str, make: Callable[[], _Device | None]) -> _Device | None:
+    try:
+        return make()
+    except DomainError as err:
+        log.warning("%s not available: %s", what, err)
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from kiosk.app import device_status
 from kiosk.commands.base import CommandContext
 from kiosk.demo_accounts import ensure_demo_accounts
 from kiosk.i18n import _
@@ -23,6 +24,6 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
             print(line.format(user=username, password=password))  # noqa: T201 - shown once
     background = kiosk.start_background()
     try:
-        return run(context.settings, kiosk.services)
+        return run(context.settings, kiosk.services, device_status(context.settings))
     finally:
         background.stop()
