@@ -49,8 +49,8 @@ class TrustStore:
         """
         paths = sorted(folder.iterdir())
         files = [p for p in paths if p.suffix.lower() in CERTIFICATE_SUFFIXES]
-        certificates = tuple(cert for path in files for cert in _load_file(path))
-        crls = tuple(_load_crl(p) for p in paths if p.suffix.lower() in CRL_SUFFIXES)
+        certificates = tuple(cert for path in files for cert in load_certificates(path))
+        crls = tuple(load_crl(p) for p in paths if p.suffix.lower() in CRL_SUFFIXES)
         _log.info(
             "trust store: %d CSCA certificates from %d files, %d CRLs",
             len(certificates),
@@ -79,7 +79,12 @@ def _signed_by(crl: x509.CertificateRevocationList, csca: x509.Certificate) -> b
     return crl.is_signature_valid(csca.public_key())  # type: ignore[arg-type]
 
 
-def _load_crl(path: Path) -> x509.CertificateRevocationList:
+def load_crl(path: Path) -> x509.CertificateRevocationList:
+    """The CRL in ``path`` (PEM or DER).
+
+    Raises:
+        MalformedData: the file is not a CRL.
+    """
     data = path.read_bytes()
     try:
         if b"-----BEGIN" in data:
@@ -89,8 +94,12 @@ def _load_crl(path: Path) -> x509.CertificateRevocationList:
         raise MalformedData("CRL", f"{path.name} is not a usable CRL") from err
 
 
-def _load_file(path: Path) -> list[x509.Certificate]:
-    """The certificates of one file, each with a usable key identifier (checked here, once)."""
+def load_certificates(path: Path) -> list[x509.Certificate]:
+    """The certificates of one file, each with a usable key identifier (checked here, once).
+
+    Raises:
+        MalformedData: the file holds no usable certificate.
+    """
     data = path.read_bytes()
     try:
         if b"-----BEGIN" in data:
