@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,9 @@ from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.os import ChipOS
 from kiosk.devices.sim.chip.profile import CardProfile, build_profile
 from kiosk.emrtd.auth.trust import TrustStore
-from kiosk.emrtd.keys import MRZKey
 
 FACTS_ID = "001090001234"
 """The synthetic CCCD of facts/cccd.md §1.2 and §5.5 (demo citizen 3)."""
-FACTS_KEY = MRZKey.from_id_number(FACTS_ID, date(1990, 1, 1), date(2030, 1, 1))
 
 ProfileFactory = Callable[..., CardProfile]
 

@@ -38,10 +38,6 @@ SETTINGS = {
 ProfileFactory = Callable[..., CardProfile]
 
 
-def key_of(profile: CardProfile) -> MRZKey:
-    return profile.access_key
-
-
 def open_channel(chip: ChipOS, key: MRZKey) -> SecureChannel:
     return bac.run_bac(chip, key).secure_channel(chip)
 
