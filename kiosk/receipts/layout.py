@@ -88,11 +88,6 @@ class Sheet:
             y += leading
         return y
 
-    def rule(self, y: float, x0: float = MARGIN_MM, x1: float = PAGE_WIDTH_MM - MARGIN_MM) -> None:
-        """A thin horizontal line at ``y`` mm from the top."""
-        self._canvas.setLineWidth(0.5)
-        self._canvas.line(x0 * mm, _from_top(y), x1 * mm, _from_top(y))
-
     def qr(self, x: float, y: float, side: float, payload: str) -> None:
         """A QR code ``side`` mm wide, top-left at (``x``, ``y``): level M, quiet zone included.
 

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,7 +64,8 @@ def test_the_demo_prints_a_receipt_that_verifies(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert [s["name"] for s in demo_run["stages"]][-1] == "receipt"  # type: ignore[attr-defined,index]
+    stages: list[dict[str, Any]] = demo_run["stages"]  # type: ignore[assignment]
+    assert [stage["name"] for stage in stages][-1] == "receipt"
     demo_pdf = Path(str(demo_run["receipt_pdf"]))
     code, data = run(capsys, monkeypatch, "receipt", "verify", str(demo_pdf))
     assert code == 0
@@ -123,6 +125,7 @@ def test_the_daily_report_command(
     code, data = run(capsys, monkeypatch, "report", "daily", "--out", str(target))
     assert code == 0, data
     assert target.read_bytes().startswith(b"%PDF")
-    (row,) = data["by_officer"]  # type: ignore[misc]
+    rows: list[dict[str, Any]] = data["by_officer"]  # type: ignore[assignment]
+    (row,) = rows
     assert row["states"] == {"approved": 1}
     assert data["waiting_review"] == 0

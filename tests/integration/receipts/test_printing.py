@@ -11,15 +11,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QMarginsF, QTimer
 from PySide6.QtGui import QPageLayout, QPageSize
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication
 
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.receipts.payload import ReceiptKind
 from kiosk.receipts.receipt import Person, ReceiptContent, render_receipt
-from kiosk.ui.printing import print_pdf
+from kiosk.ui.printing import choose_printer, default_printer, print_pdf
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -70,7 +70,8 @@ def blurred(image: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(image.astype(np.float32), (9, 9), 3)
 
 
-def test_the_printed_page_matches_the_receipt(qapp: QApplication, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("qapp")
+def test_the_printed_page_matches_the_receipt(tmp_path: Path) -> None:
     original = tmp_path / "receipt.pdf"
     original.write_bytes(render_receipt(CONTENT))
     printed = tmp_path / "printed.pdf"
@@ -83,14 +84,39 @@ def test_the_printed_page_matches_the_receipt(qapp: QApplication, tmp_path: Path
     assert (actual < 128).mean() > 0.02  # not a blank page
 
 
-def test_a_document_qtpdf_cannot_open_is_refused(qapp: QApplication, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("qapp")
+def test_a_document_qtpdf_cannot_open_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DomainError) as refused:
         print_pdf(b"not a pdf", pdf_printer(tmp_path / "x.pdf"))
     assert refused.value.code is ErrorCode.RECEIPT_INVALID
 
 
-def test_cancelling_stops_before_the_next_page(qapp: QApplication, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("qapp")
+def test_cancelling_stops_before_the_next_page(tmp_path: Path) -> None:
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
         print_pdf(render_receipt(CONTENT), pdf_printer(tmp_path / "x.pdf"), cancel)
+
+
+@pytest.mark.usefixtures("qapp")
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen only
+def test_the_print_dialog_gives_no_printer_when_cancelled() -> None:
+    def reject() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QPrintDialog)
+        dialog.reject()
+
+    QTimer.singleShot(0, reject)
+    assert choose_printer(None) is None
+
+
+@pytest.mark.usefixtures("qapp")
+def test_the_default_printer_or_printer_unavailable() -> None:
+    installed = QPrinterInfo.defaultPrinter()
+    if installed.isNull():
+        with pytest.raises(DomainError) as refused:
+            default_printer()
+        assert refused.value.code is ErrorCode.PRINTER_UNAVAILABLE
+    else:
+        assert default_printer().printerName() == installed.printerName()

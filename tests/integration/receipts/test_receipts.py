@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -24,6 +26,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import Role, User
 from kiosk.receipts.payload import ReceiptKind, digest_of
+from kiosk.services.context import ServiceContext
 from kiosk.services.receipts import ReceiptService
 from tests.support.clock import FrozenClock
 
@@ -153,9 +156,7 @@ def test_verification_needs_only_the_public_keys(kiosk: Kiosk, people: dict[str,
     assert elsewhere.verify_text(token).reason == "unknown_key"
 
 
-def _context_without_signer(kiosk: Kiosk):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def _context_without_signer(kiosk: Kiosk) -> ServiceContext:
     def refuse(_data: bytes) -> bytes:
         raise AssertionError("verification must not sign")
 
@@ -164,7 +165,7 @@ def _context_without_signer(kiosk: Kiosk):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_the_text_is_vietnamese_exactly(
-    kiosk: Kiosk, people: dict[str, User], tmp_path: Path, form: str
+    kiosk: Kiosk, people: dict[str, User], tmp_path: Path, form: Literal["NFC", "NFD"]
 ) -> None:
     name = unicodedata.normalize(form, NAME)
     application_id = approved(kiosk, people, name)
@@ -186,7 +187,9 @@ def test_a_slip_at_submission_and_a_receipt_only_after_approval(
     service = ReceiptService(kiosk.context)
     application_id = submitted(kiosk, people["officer"])
     slip = service.issue(people["officer"], application_id, ReceiptKind.SLIP)
-    assert service.verify_text(slip.token).claims.kind is ReceiptKind.SLIP  # type: ignore[union-attr]
+    claims = service.verify_text(slip.token).claims
+    assert claims is not None
+    assert claims.kind is ReceiptKind.SLIP
     target = tmp_path / "slip.pdf"
     target.write_bytes(slip.pdf)
     assert "PHIẾU TIẾP NHẬN HỒ SƠ" in text_of(target)
