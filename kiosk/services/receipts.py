@@ -85,8 +85,9 @@ class ReceiptService:
         self, context: ServiceContext, trusted_public_keys: Iterable[bytes] | None = None
     ) -> None:
         self._context = context
-        keys = trusted_public_keys or (context.signing_public_key,)
-        self._trusted = jws.trusted_keys(keys)
+        if trusted_public_keys is None:
+            trusted_public_keys = (context.signing_public_key,)
+        self._trusted = jws.trusted_keys(trusted_public_keys)
 
     def issue(self, actor: User, application_id: ApplicationId, kind: ReceiptKind) -> IssuedReceipt:
         """Make the slip (submitted applications) or receipt (approved ones); audited.
@@ -189,17 +190,29 @@ class ReceiptService:
     def _render(
         self, uow: UnitOfWork, application: Application, kind: ReceiptKind
     ) -> IssuedReceipt:
-        context, station = self._context, self._context.station
-        issued_at = context.clock.now().replace(microsecond=0)
+        context = self._context
+        issued_at = context.clock.now().replace(microsecond=0)  # the token counts whole seconds
         claims = ReceiptClaims(
-            application.id, digest_of(application), issued_at, kind, station.code, application.demo
+            application.id,
+            digest_of(application),
+            issued_at,
+            kind,
+            context.station.code,
+            application.demo,
         )
         token = sign_claims(claims, context.signer, context.signing_public_key)
-        citizen = application.citizen
+        content = self._content(uow, application, claims, token)
+        return IssuedReceipt(kind, application.id, render_receipt(content), token)
+
+    def _content(
+        self, uow: UnitOfWork, application: Application, claims: ReceiptClaims, token: str
+    ) -> ReceiptContent:
+        station, citizen = self._context.station, application.citizen
         if citizen is None:  # submitted applications always hold one; a broken row does not
             raise DomainError(ErrorCode.DATA_INTEGRITY, "application without a citizen")
-        content = ReceiptContent(
-            kind=kind,
+        approver = application.reviewed_by if claims.kind is ReceiptKind.RECEIPT else None
+        return ReceiptContent(
+            kind=claims.kind,
             number=f"{station.code}-{application.id.hex[:8].upper()}",
             application_id=str(application.id),
             full_name=citizen.full_name,
@@ -209,14 +222,11 @@ class ReceiptService:
             counter=station.counter,
             station=station.code,
             received_by=_person(uow, application.submitted_by or application.created_by),
-            approved_by=_person(uow, application.reviewed_by)
-            if kind is ReceiptKind.RECEIPT
-            else None,
-            issued_at=issued_at,
+            approved_by=None if approver is None else _person(uow, approver),
+            issued_at=claims.issued_at,
             demo=application.demo,
             token=token,
         )
-        return IssuedReceipt(kind, application.id, render_receipt(content), token)
 
 
 def _require_state(application: Application, kind: ReceiptKind) -> None:
