@@ -240,6 +240,8 @@ def _stage_table(sheet: Sheet, report: DailyReport, y: float) -> float:
 
 
 def _totals(sheet: Sheet, report: DailyReport, y: float) -> None:
+    sheet.text(MARGIN_MM, y, "Ngoại lệ và hồ sơ tồn đọng", size=12, bold=True)
+    y += 7
     lines = (
         f"Vượt quyền khuôn mặt (lãnh đạo cho phép tiếp tục): {report.face_overrides}",
         f"Phê duyệt hồ sơ do chính mình tiếp nhận: {report.own_work_approvals}",
