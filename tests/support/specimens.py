@@ -498,7 +498,7 @@ def photograph(card: Card, spec: PhotoSpec, rng: random.Random) -> Photo:
         dtype=np.float32,
     )
     matrix = cv2.getPerspectiveTransform(template, np.array(corners, dtype=np.float32))
-    lit = _add_glare(card.image, spec.glare_fraction, rng)
+    lit = _add_glare(card.image, spec.glare_fraction, 255 * 1.15 / spec.light, rng)
     warped = cv2.warpPerspective(lit, matrix, (width, height), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(
         np.full(card.image.shape[:2], 255, np.uint8), matrix, (width, height)
@@ -599,10 +599,16 @@ def make_background(kind: Background, card: Card | None, rng: random.Random) -> 
     return np.asarray(enlarged, dtype=np.uint8)
 
 
-def _add_glare(card: Image, fraction: float, rng: random.Random) -> Image:
-    """A bright elliptical spot covering ``fraction`` of the card (saturated at its core)."""
+def _add_glare(
+    card: Image, fraction: float, peak: float, rng: random.Random
+) -> npt.NDArray[np.float32]:
+    """A bright elliptical spot covering ``fraction`` of the card.
+
+    A reflection saturates the sensor whatever the room's light, so its core is ``peak``
+    (above 255 before the light factor is applied, clipped to white in the photograph).
+    """
     if fraction <= 0:
-        return card
+        return card.astype(np.float32)
     height, width = card.shape[:2]
     aspect = rng.uniform(0.5, 2.0)
     radius_x = math.sqrt(fraction * width * height / math.pi * aspect)
@@ -612,8 +618,7 @@ def _add_glare(card: Image, fraction: float, rng: random.Random) -> Image:
     ys = np.arange(height, dtype=np.float32)[:, None]
     distance = ((xs - cx) / radius_x) ** 2 + ((ys - cy) / radius_y) ** 2
     strength = np.clip(1.6 - 0.8 * distance, 0, 1)[:, :, None]
-    glared = card.astype(np.float32) * (1 - strength) + 255 * strength
-    return glared.astype(np.uint8)
+    return card.astype(np.float32) * (1 - strength) + np.float32(peak) * strength
 
 
 def _cast_shadow_edge(

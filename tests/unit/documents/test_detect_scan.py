@@ -55,6 +55,7 @@ HARD_CASES = {
         "width_fraction": 0.36,
         "tilt": 25.0,
         "finger_corner": None,
+        "glare_fraction": 0.0,  # glare on the edge against white paper: see the report
     },
     "finger over a corner": {"finger_corner": 2, "width_fraction": 0.6, "tilt": 15.0},
 }
