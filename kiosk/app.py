@@ -51,9 +51,11 @@ from kiosk.services.devices_status import DeviceStatusService
 from kiosk.services.enrolment import EnrolmentService
 from kiosk.services.face_capture import FaceCaptureService
 from kiosk.services.maintenance import MaintenanceService
+from kiosk.services.receipts import ReceiptService
 from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
+from kiosk.services.trust import TrustService
 from kiosk.services.users import UserService
 from kiosk.store.backup import SUFFIX as BACKUP_SUFFIX
 from kiosk.store.backup import backup_database, restore_database
@@ -87,6 +89,8 @@ class Services:
     records: RecordService
     audit: AuditLogService
     maintenance: MaintenanceService
+    receipts: ReceiptService
+    trust: TrustService
 
 
 @dataclass(slots=True)
@@ -227,6 +231,8 @@ def _services(context: ServiceContext, operations: _StoreOperations) -> Services
         records=RecordService(context),
         audit=AuditLogService(context),
         maintenance=MaintenanceService(context, operations),
+        receipts=ReceiptService(context),
+        trust=TrustService(context, trust_folder(operations.settings)),
     )
 
 
@@ -267,6 +273,11 @@ def _demo_recovery_key(path: Path) -> RecoveryPublicKey:
     return private.public_key()
 
 
+def trust_folder(settings: Settings) -> Path:
+    """Where the administrator's CSCA anchors and CRLs are installed (``kiosk trust import``)."""
+    return settings.data_dir / "trust"
+
+
 def trust_store(settings: Settings, override: Path | None = None) -> TrustStore:
     """The CSCA anchors in force.
 
@@ -279,7 +290,7 @@ def trust_store(settings: Settings, override: Path | None = None) -> TrustStore:
     """
     if override is not None:
         return _load_anchors(override)
-    installed = settings.data_dir / "trust"
+    installed = trust_folder(settings)
     anchors = _load_anchors(installed).certificates if installed.is_dir() else ()
     if not settings.demo:
         if any(is_test_anchor(certificate) for certificate in anchors):

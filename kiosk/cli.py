@@ -19,7 +19,20 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
-from kiosk.commands import apps, audit, card, db, doc, face, keys, support, users
+from kiosk.commands import (
+    apps,
+    audit,
+    card,
+    db,
+    doc,
+    face,
+    keys,
+    receipt,
+    report,
+    support,
+    trust,
+    users,
+)
 from kiosk.commands import demo as demo_commands
 from kiosk.commands.base import CommandContext, CommandResult, Handler, UsageError
 from kiosk.commands.gui import open_desktop
@@ -64,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help=_("chạy trên thiết bị mô phỏng"))
     groups = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for group in (demo_commands, card, face, doc, users, apps, audit, db, keys, support):
+    groups_in_order = (demo_commands, card, face, doc, receipt, report, users, apps, audit)
+    for group in (*groups_in_order, db, keys, trust, support):
         group.register(groups)
     return parser
 

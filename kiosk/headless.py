@@ -28,7 +28,6 @@ from kiosk.log import setup_logging
 from kiosk.receipts.payload import ReceiptKind
 from kiosk.services.chip_reading import AccessInput
 from kiosk.services.enrolment import FaceEvidence
-from kiosk.services.receipts import ReceiptService
 
 DEMO_PHONE = "0912345678"
 DEMO_EMAIL = "congdan.demo@example.vn"
@@ -144,7 +143,7 @@ def _steps(
         return kiosk.services.review.approve(supervisor, application_id).state.value
 
     def print_receipt() -> str:
-        receipts = ReceiptService(kiosk.context)
+        receipts = kiosk.services.receipts
         receipts.save(supervisor, application_id, ReceiptKind.RECEIPT, receipt)
         return ApplicationState.APPROVED.value
 

@@ -12,7 +12,7 @@ import sys
 
 from kiosk.app import Kiosk
 from kiosk.commands.base import UsageError
-from kiosk.demo_accounts import ADMIN, SUPERVISOR
+from kiosk.demo_accounts import ADMIN, SUPERVISOR, ensure_demo_accounts
 from kiosk.domain.users import User
 from kiosk.i18n import _
 
@@ -39,6 +39,7 @@ def acting_user(args: argparse.Namespace, kiosk: Kiosk) -> User:
 
 def _acting(username: str | None, kiosk: Kiosk, demo_username: str) -> User:
     if username is None and kiosk.settings.demo:
+        ensure_demo_accounts(kiosk)
         return kiosk.services.session.assume_demo_user(demo_username)
     if username is None:
         raise UsageError("--admin/--user USER is required outside demo mode")

@@ -17,7 +17,7 @@ from kiosk.documents.image import read_bytes
 from kiosk.domain.ids import ApplicationId
 from kiosk.i18n import _
 from kiosk.receipts.payload import ReceiptKind
-from kiosk.services.receipts import ReceiptCheck, ReceiptService
+from kiosk.services.receipts import ReceiptCheck
 
 EXIT_INVALID = 5
 
@@ -45,7 +45,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def run_verify(args: argparse.Namespace, context: CommandContext) -> CommandResult:
     """Check the receipt against the trusted stations' public keys."""
-    service = ReceiptService(context.kiosk().context)
+    service = context.kiosk().services.receipts
     if args.text is not None:
         check = service.verify_text(args.text)
     elif args.file.suffix.lower() == ".pdf":
@@ -63,7 +63,7 @@ def run_print(args: argparse.Namespace, context: CommandContext) -> CommandResul
     except ValueError:
         raise UsageError("ID must be an application id (UUID)") from None
     kind = ReceiptKind.SLIP if args.slip else ReceiptKind.RECEIPT
-    service = ReceiptService(kiosk.context)
+    service = kiosk.services.receipts
     issued = service.save(acting_user(args, kiosk), application_id, kind, args.out)
     data = {"file": str(args.out), "kind": kind.value, "receipt": issued.reference}
     return CommandResult(data, _("Đã lưu giấy biên nhận vào {path}.").format(path=args.out))

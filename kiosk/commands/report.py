@@ -13,7 +13,6 @@ from kiosk.commands.base import CommandContext, CommandResult
 from kiosk.domain.clock import to_local
 from kiosk.domain.validators import parse_date
 from kiosk.i18n import _
-from kiosk.services.receipts import ReceiptService
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +32,7 @@ def run_daily(args: argparse.Namespace, context: CommandContext) -> CommandResul
     kiosk = context.kiosk()
     today = to_local(kiosk.context.clock.now()).date()
     day = parse_date(args.date, today=today, field="date") if args.date else today
-    service = ReceiptService(kiosk.context)
+    service = kiosk.services.receipts
     report = service.save_daily_report(acting_user(args, kiosk), day, args.out)
     data = {**report.to_json(), "file": str(args.out)}
     text = _("Đã lưu báo cáo ngày {day} vào {path}.").format(day=day.isoformat(), path=args.out)

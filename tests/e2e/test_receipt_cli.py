@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import subprocess
@@ -12,28 +11,8 @@ from typing import Any
 import pytest
 
 from kiosk import cli
-from kiosk.commands import receipt, report
 
 EXIT_INVALID = 5
-
-
-@pytest.fixture(autouse=True)
-def _commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The receipt and report groups, also before ``kiosk.cli`` registers them itself."""
-    original = cli.build_parser
-
-    def with_receipts() -> argparse.ArgumentParser:
-        parser = original()
-        groups = next(
-            action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
-        )
-        for group in (receipt, report):
-            name = group.__name__.rsplit(".", 1)[1]
-            if name not in groups.choices:
-                group.register(groups)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_receipts)
 
 
 def run(
