@@ -41,8 +41,7 @@ from kiosk.domain.clock import Clock, SystemClock, to_local
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Station, Unit
 from kiosk.domain.validators import ValidationFailed
-from kiosk.emrtd.auth.trust import TrustStore
-from kiosk.emrtd.errors import MalformedData
+from kiosk.emrtd import MalformedData, TrustStore
 from kiosk.face.engine import FaceEngine, InProcessFace
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.chip_reading import ChipReadingService

@@ -29,8 +29,7 @@ from kiosk.devices.sim.chip.faults import FAULTS
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.errors import ErrorCode
 from kiosk.domain.validators import parse_date
-from kiosk.emrtd.auth.verdict import CheckResult
-from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead
+from kiosk.emrtd import AuthenticationEvidence, CheckResult, ChipRead
 from kiosk.i18n import _
 from kiosk.services.chip_reading import AccessInput, ChipReadOutcome
 

@@ -2,6 +2,23 @@
 
 from kiosk.emrtd.access import ACCESS_BAC, ACCESS_PACE_CAN, ACCESS_PACE_MRZ, AccessKey
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
+from kiosk.emrtd.auth.master_list import MasterList, fingerprint, verify_master_list
+from kiosk.emrtd.auth.trust import (
+    CERTIFICATE_SUFFIXES,
+    CRL_SUFFIXES,
+    TrustStore,
+    load_certificates,
+    load_crl,
+)
+from kiosk.emrtd.auth.trust_report import TrustReport
+from kiosk.emrtd.auth.trust_report import report as trust_report
+from kiosk.emrtd.auth.verdict import (
+    CheckResult,
+    ChipVerdict,
+    ChipVerdictResult,
+    Verdict,
+    decide_chip_verdict,
+)
 from kiosk.emrtd.bac import BACKeys, BACResult, derive_bac_keys, run_bac
 from kiosk.emrtd.crypto.kdf import KeyType, derive_key
 from kiosk.emrtd.errors import (
@@ -35,7 +52,9 @@ from kiosk.emrtd.files import (
     select_file,
 )
 from kiosk.emrtd.keys import TD1MRZ, CANKey, MRZKey, check_digit, parse_td1
+from kiosk.emrtd.lds.dg13 import CardDate, DG13File
 from kiosk.emrtd.pace import PACEResult, run_pace
+from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, read_document
 from kiosk.emrtd.sm import (
     SecureChannel,
     SessionKeys,
@@ -64,6 +83,8 @@ __all__ = [
     "ACCESS_PACE_CAN",
     "ACCESS_PACE_MRZ",
     "APPLICATION_AID",
+    "CERTIFICATE_SUFFIXES",
+    "CRL_SUFFIXES",
     "EF_CARD_ACCESS",
     "EF_COM",
     "EF_SOD",
@@ -72,13 +93,20 @@ __all__ = [
     "APDULog",
     "AccessDenied",
     "AccessKey",
+    "AuthenticationEvidence",
     "BACKeys",
     "BACResult",
     "CANKey",
     "Cancellable",
     "Cancelled",
+    "CardDate",
     "CardRemoved",
+    "CheckResult",
+    "ChipRead",
+    "ChipVerdict",
+    "ChipVerdictResult",
     "CommandAPDU",
+    "DG13File",
     "ElementaryFile",
     "EmrtdError",
     "Exchange",
@@ -87,6 +115,7 @@ __all__ = [
     "LinkModel",
     "MRZKey",
     "MalformedData",
+    "MasterList",
     "PACEResult",
     "PartialRead",
     "ProgressCallback",
@@ -102,27 +131,37 @@ __all__ = [
     "StatusWordError",
     "Transport",
     "TransportError",
+    "TrustReport",
+    "TrustStore",
     "UnsupportedFeature",
+    "Verdict",
     "VerificationFailed",
     "check",
     "check_digit",
     "data_group",
+    "decide_chip_verdict",
     "derive_bac_keys",
     "derive_key",
     "describe",
     "dump_trace",
     "error_for",
+    "fingerprint",
+    "load_certificates",
+    "load_crl",
     "load_trace",
     "parse_td1",
     "raise_if_cancelled",
     "read_binary",
+    "read_document",
     "read_file",
     "run_bac",
     "run_pace",
     "select_application",
     "select_file",
+    "trust_report",
     "unwrap_command",
     "unwrap_response",
+    "verify_master_list",
     "wrap_command",
     "wrap_response",
 ]

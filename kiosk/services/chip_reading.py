@@ -24,10 +24,7 @@ from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.domain.validators import ValidationFailed, validate_id_number
-from kiosk.emrtd import AccessKey
-from kiosk.emrtd.auth.trust import TrustStore
-from kiosk.emrtd.lds.dg13 import CardDate
-from kiosk.emrtd.reader import ChipRead, read_document
+from kiosk.emrtd import AccessKey, CardDate, ChipRead, TrustStore, read_document
 
 log = logging.getLogger(__name__)
 

@@ -28,16 +28,19 @@ from cryptography.hazmat.primitives import serialization
 
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Permission, User, require
-from kiosk.emrtd.auth.master_list import fingerprint, verify_master_list
-from kiosk.emrtd.auth.trust import (
+from kiosk.emrtd import (
     CERTIFICATE_SUFFIXES,
     CRL_SUFFIXES,
+    EmrtdError,
+    TrustReport,
     TrustStore,
+    VerificationFailed,
+    fingerprint,
     load_certificates,
     load_crl,
+    trust_report,
+    verify_master_list,
 )
-from kiosk.emrtd.auth.trust_report import TrustReport, report
-from kiosk.emrtd.errors import EmrtdError, VerificationFailed
 from kiosk.services.context import ServiceContext
 
 
@@ -92,7 +95,7 @@ class TrustService:
         if not self._folder.is_dir():
             return TrustReport((), ())
         try:
-            return report(self._folder, today)
+            return trust_report(self._folder, today)
         except EmrtdError as err:
             raise DomainError(ErrorCode.TRUST_STORE_INVALID, str(err), reason="unreadable") from err
 
