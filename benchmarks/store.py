@@ -3,9 +3,9 @@
 Usage: ``python benchmarks/store.py [--count 100000] [--service-count 300] [--queries 300]
 [--fresh-runs 20] [--data-dir DIR] [--keep] [--skip-insert]``.
 
-A smaller ``--count`` (for example ``--count 2000``) gives a quick look in well under a minute;
-the issue's figure is for ``--count 100000`` (about 100,000 x 30 KB, 3 GB of disk, and tens of
-minutes on a slow shared disk).
+A smaller ``--count`` gives a quick look (``--count 2000 --fresh-runs 5`` takes about two
+minutes); the issue's figure is for ``--count 100000`` (about 23 KB of disk per application,
+2.4 GB in all, and tens of minutes on a slow shared disk). Figures: docs/benchmarks.md.
 
 The kiosk is composed exactly as the product composes it (``kiosk.app.build`` on a SQLite file
 in WAL mode with ``synchronous=FULL``, the key ring unlocked from its key file), in demo mode so
