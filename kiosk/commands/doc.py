@@ -16,6 +16,7 @@ from typing import Any
 from kiosk.commands.base import CommandContext, CommandResult
 from kiosk.commands.render import plain
 from kiosk.documents.kind import DocumentKind
+from kiosk.documents.report import scan_report
 from kiosk.documents.scan import ScanResult, scan
 from kiosk.domain.validators import ValidationFailed
 from kiosk.i18n import _
@@ -42,7 +43,7 @@ def run_scan(args: argparse.Namespace, _context: CommandContext) -> CommandResul
     result = scan(args.image, DocumentKind(args.kind), chip)
     if args.out is not None:
         args.out.write_bytes(result.png())
-    data = scan_json(result)
+    data = scan_report(result)
     return CommandResult(data, _summary(result))
 
 
@@ -54,24 +55,6 @@ def _chip_read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed("chip", "not_an_object")
     return data
-
-
-def scan_json(result: ScanResult) -> dict[str, Any]:
-    """The ``kiosk doc scan --json`` object."""
-    checked = result.cross_check
-    return {
-        "kind": result.kind.value,
-        "found": result.found,
-        "corners": [[round(x, 1), round(y, 1)] for x, y in result.corners or ()],
-        "upright": result.upright,
-        "quality": plain(result.quality),
-        "qr_text": result.qr_text,
-        "fields": plain(result.fields),
-        "qr_problem": plain(result.qr_problem),
-        "access": plain(result.access),
-        "cross_check": plain(checked.checks) if checked else None,
-        "mismatches": plain(checked.mismatches) if checked else [],
-    }
 
 
 def _summary(result: ScanResult) -> str:
