@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,6 +60,7 @@ EXIT_CODES = {
     ErrorCategory.INTERNAL: 1,
 }
 EXIT_CANCELLED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args_list)
     except Cancelled:
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        # The reader of our output went away (``| head``): not an error of ours. Point stdout at
+        # devnull so the interpreter's final flush does not raise again (Python docs, SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except ConfigError as err:
         coded = DomainError(ErrorCode.CONFIG_INVALID, str(err), key=err.key, reason=err.reason)
         if not err.key:
