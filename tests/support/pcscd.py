@@ -40,6 +40,8 @@ READER_NAME = "Virtual PCD 00 00"
 """vpcd's first slot: FRIENDLYNAME "Virtual PCD" plus the slot's two numbers."""
 ALLOW_MISSING = "KIOSK_ALLOW_NO_PCSCD"
 START_SECONDS = 10.0
+PRESENCE_POLL_SECONDS = 0.45
+"""pcscd asks a driver without hotplug events for card presence every 400 ms."""
 STOP_SECONDS = 5.0
 
 
@@ -211,7 +213,8 @@ class VpcdCard:
         """Pull the card out and wait until pcscd has seen it go.
 
         pcscd polls the driver for presence (every 400 ms), so a card put back at once could
-        otherwise reach the old card's connection: a person cannot swap cards that fast.
+        otherwise reach the old card's session, or be missed: a person cannot swap cards that
+        fast.
         """
         self._stop.set()
         if self._thread is not None:
@@ -222,6 +225,7 @@ class VpcdCard:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"pcscd still shows a card on {self._reader_name}")
             time.sleep(0.05)
+        time.sleep(PRESENCE_POLL_SECONDS)  # one more poll, so the absence is pcscd's settled view
 
     def _serve(self, profile: CardProfile, stop: threading.Event) -> None:
         try:

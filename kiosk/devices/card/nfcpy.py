@@ -76,11 +76,11 @@ class NFCReader:
     """
 
     def __init__(self, path: str, *, demo: bool) -> None:
-        if is_virtual(path) and not demo:
-            raise DeviceError(ErrorCode.READER_REFUSED, path, "virtual reader outside demo mode")
         self._path = path
         self._lock = threading.RLock()
         self._frontend: nfc.ContactlessFrontend | None = None
+        if is_virtual(path) and not demo:
+            raise DeviceError(ErrorCode.READER_REFUSED, path, "virtual reader outside demo mode")
 
     def describe(self) -> CardReaderInfo:
         """The reader's name (``nfc:`` and the path); virtual on the UDP link."""

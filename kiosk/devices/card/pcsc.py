@@ -98,10 +98,10 @@ class PCSCReader:
     """
 
     def __init__(self, name: str, *, demo: bool) -> None:
-        if is_virtual(name) and not demo:
-            raise DeviceError(ErrorCode.READER_REFUSED, name, "virtual reader outside demo mode")
         self._name = name
         self._session: PCSCSession | None = None
+        if is_virtual(name) and not demo:
+            raise DeviceError(ErrorCode.READER_REFUSED, name, "virtual reader outside demo mode")
 
     def describe(self) -> CardReaderInfo:
         """The reader's name; virtual when it is a vsmartcard reader."""
@@ -131,6 +131,11 @@ class PCSCReader:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+    def __del__(self) -> None:
+        # The CardReader port has no close: a reader dropped by its user (``kiosk card read``
+        # in a process that goes on) must not keep the card locked to this process.
+        self.close()
 
 
 class PCSCSession:
@@ -206,14 +211,19 @@ class PCSCSession:
         while not self._has_left():
             if cancel.wait(POLL_MS / 1000):
                 raise Cancelled
-        self.close()
+        self._disconnect(scard.SCARD_LEAVE_CARD)
 
     def close(self) -> None:
         """Disconnect, resetting the card so no secure-messaging state outlives the session."""
+        self._disconnect(scard.SCARD_RESET_CARD)
+
+    def _disconnect(self, disposition: int) -> None:
+        # A card that has left is not reset: vpcd's driver, asked to reset a card whose
+        # connection is gone, reports the next card as absent (seen with vsmartcard 3.3).
         with self._lock:
             handle, self._handle = self._handle, None
         if handle is not None:
-            scard.SCardDisconnect(handle, scard.SCARD_RESET_CARD)
+            scard.SCardDisconnect(handle, disposition)
             scard.SCardReleaseContext(self._context)
 
     def transmit(self, command: bytes) -> bytes:
@@ -245,8 +255,8 @@ class PCSCSession:
 
     def _link_error(self, hresult: int, what: str) -> TransportError:
         detail = f"{self._name}: {what}: {_message(hresult)}"
+        self._disconnect(scard.SCARD_LEAVE_CARD)  # the link is broken: nothing more to send
         if hresult in _CARD_GONE:
-            self.close()
             return CardRemoved(detail)
         return TransportError(detail)
 

@@ -77,8 +77,10 @@ class PcscBench:
         self._card.remove()
 
     def close(self) -> None:
-        self._reader.close()
+        # The card leaves first, as at a counter: a session ended while pcscd has not yet seen a
+        # vanished card confuses vpcd's driver into reporting the next card absent.
         self._card.remove()
+        self._reader.close()
         assert self._card.error is None, f"the card could not reach vpcd: {self._card.error}"
 
 

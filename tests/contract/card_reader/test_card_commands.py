@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from kiosk.cli import main
+from kiosk.devices.card.nfcpy import NFCReader
 from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.errors import DeviceError
 from kiosk.devices.sim import citizens, pki
@@ -158,3 +159,9 @@ def test_card_read_reader_reads_through_nfcpy(
     assert code == 0
     assert (data["id_number"], data["access"]) == (citizen.citizen.id_number, "PACE-CAN")
     assert data["chip_verdict"] == "genuine"
+
+
+def test_the_udp_link_of_nfcpy_is_refused_outside_demo_mode() -> None:
+    with pytest.raises(DeviceError) as caught:
+        NFCReader("udp:127.0.0.1:54321", demo=False)
+    assert caught.value.code is ErrorCode.READER_REFUSED
