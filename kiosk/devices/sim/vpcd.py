@@ -110,6 +110,7 @@ def _receive_exactly(connection: socket.socket, size: int, stop: threading.Event
     while len(buffer) < size:
         if stop.is_set():
             return None
+        _acknowledge_at_once(connection)
         try:
             chunk = connection.recv(size - len(buffer))
         except TimeoutError:
@@ -118,3 +119,14 @@ def _receive_exactly(connection: socket.socket, size: int, stop: threading.Event
             return None
         buffer += chunk
     return bytes(buffer)
+
+
+def _acknowledge_at_once(connection: socket.socket) -> None:
+    """Switch off delayed ACK for the next segments (Linux only; the flag does not stick).
+
+    vpcd sends each message's length and payload in two writes; with delayed ACK the driver
+    then waits about 40 ms per APDU for our acknowledgement.
+    """
+    quick_ack = getattr(socket, "TCP_QUICKACK", None)
+    if quick_ack is not None:
+        connection.setsockopt(socket.IPPROTO_TCP, quick_ack, 1)
