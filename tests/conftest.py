@@ -29,6 +29,15 @@ settings.register_profile("dev", max_examples=100, deadline=timedelta(millisecon
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Opt-in hardware tests (tests/hardware): never run in CI."""
+    parser.addoption("--camera", metavar="INDEX", help="run tests/hardware on this camera")
+    parser.addoption("--reader", metavar="NAME", help="run tests/hardware on this card reader")
+    parser.addoption(
+        "--card-id", metavar="ID12", help="the 12-digit ID number of the card on --reader"
+    )
+
+
 class LogFail:
     """Collects what a test declared it expects to be logged at WARNING or above."""
 
