@@ -72,6 +72,23 @@ def logfail(caplog: pytest.LogCaptureFixture) -> Iterator[LogFail]:
 
 
 @pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """Leave the root logger as the test found it.
+
+    Commands run in-process call ``setup_logging``, which puts a file handler on the root
+    logger; it is closed and removed after the test so no test writes into another's folder.
+    """
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

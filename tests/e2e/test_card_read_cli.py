@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import stat
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,27 +90,6 @@ def demo(demo_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KIOSK_DEMO", "1")
     monkeypatch.setenv("KIOSK_DATA_DIR", str(demo_data))
     return demo_data
-
-
-@pytest.fixture(autouse=True)
-def _kiosk_logs_reach_logfail(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Keep the logfail guard working across ``cli.main``.
-
-    ``setup_logging`` (run by every command) replaces the root logger's handlers with the log
-    file, which drops pytest's capture handler; hanging it on the ``kiosk`` logger as well keeps
-    every record of ours in view. The log file handler it leaves is closed afterwards.
-    """
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    ours = logging.getLogger("kiosk")
-    ours.addHandler(caplog.handler)
-    yield
-    ours.removeHandler(caplog.handler)
-    for handler in root.handlers:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def kiosk(capsys: pytest.CaptureFixture[str], *args: str) -> Run:

@@ -9,8 +9,6 @@ of design.md ("Command line"): ``access``, the three checks, ``chip_verdict`` an
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +34,6 @@ def demo(demo_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KIOSK_DEMO", "1")
     monkeypatch.setenv("KIOSK_DATA_DIR", str(demo_data))
     return demo_data
-
-
-@pytest.fixture(autouse=True)
-def _kiosk_logs_reach_logfail(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Keep pytest's log capture on the ``kiosk`` logger across ``cli.main`` (see part 1)."""
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    ours = logging.getLogger("kiosk")
-    ours.addHandler(caplog.handler)
-    yield
-    ours.removeHandler(caplog.handler)
-    for handler in root.handlers:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def read(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:

@@ -9,12 +9,10 @@ is named ``nfc:`` and its device path; here nfcpy's ``udp`` link with the contac
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +31,6 @@ from tests.support.isodep_card import IsoDepCard
 from tests.support.pcscd import PrivatePcscd
 
 SERVE_SECONDS = 60.0
-
-
-@pytest.fixture(autouse=True)
-def _kiosk_logs_reach_logfail(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Keep the logfail guard working across ``cli.main`` (it replaces the root handlers)."""
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    ours = logging.getLogger("kiosk")
-    ours.addHandler(caplog.handler)
-    yield
-    ours.removeHandler(caplog.handler)
-    for handler in root.handlers:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 @pytest.fixture
