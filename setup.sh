@@ -17,9 +17,11 @@ PRODUCT_PACKAGES=(
 )
 # What only the tests need; never a dependency of a product package.
 TEST_PACKAGES=(vsmartcard-vpcd poppler-utils xvfb gettext)
+# What only building the installers needs (installer/build.sh: the .deb, lintian, the NSIS check).
+BUILD_PACKAGES=(dpkg-dev fakeroot lintian nsis)
 
 missing=()
-for pkg in "${PRODUCT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
+for pkg in "${PRODUCT_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BUILD_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
