@@ -20,6 +20,7 @@ from kiosk.store.errors import DatabaseUnavailableError
 from kiosk.store.keys import KeyRing
 from kiosk.store.repositories.applications import ApplicationRepository
 from kiosk.store.repositories.audit import AuditRepository
+from kiosk.store.repositories.evidence import EvidenceRepository
 from kiosk.store.repositories.settings import SettingsRepository
 from kiosk.store.repositories.users import UserRepository
 
@@ -29,6 +30,7 @@ class UnitOfWork:
 
     applications: ApplicationRepository
     audit: AuditRepository
+    evidence: EvidenceRepository
     users: UserRepository
     settings: SettingsRepository
 
@@ -50,6 +52,7 @@ class UnitOfWork:
         self._session = session
         self.applications = ApplicationRepository(session, self._ring)
         self.audit = AuditRepository(session, self._ring.audit_mac_key)
+        self.evidence = EvidenceRepository(session, self.applications.data_key)
         self.users = UserRepository(session)
         self.settings = SettingsRepository(session)
         return self

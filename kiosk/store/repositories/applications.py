@@ -25,6 +25,7 @@ from kiosk.store.keys import KeyRing
 from kiosk.store.repositories import codec
 from kiosk.store.rows.application import ApplicationRow, DataKeyRow
 from kiosk.store.rows.biometric import PortraitKind, PortraitRow
+from kiosk.store.rows.evidence import EvidenceRow
 
 _APPLICATIONS = ApplicationRow.__tablename__
 _PORTRAITS = PortraitRow.__tablename__
@@ -53,7 +54,7 @@ class ApplicationRepository:
 
     def save(self, application: Application) -> None:
         """Store the new version of an existing application (after a transition)."""
-        self._write(self._row(application.id), application, self._data_key(application.id))
+        self._write(self._row(application.id), application, self.data_key(application.id))
         self._session.flush()
 
     def get(self, application_id: ApplicationId) -> Application:
@@ -113,7 +114,7 @@ class ApplicationRepository:
     ) -> uuid.UUID:
         """Keep a face image of the application, sealed under its data key."""
         portrait_id = uuid.uuid4()
-        sealed = crypto.seal(self._data_key(application_id), image, _portrait_ad(portrait_id))
+        sealed = crypto.seal(self.data_key(application_id), image, _portrait_ad(portrait_id))
         row = PortraitRow(
             id=portrait_id, application_id=application_id, kind=kind, created_at=at, image=sealed
         )
@@ -123,7 +124,7 @@ class ApplicationRepository:
 
     def portraits(self, application_id: ApplicationId) -> list[tuple[PortraitKind, bytes]]:
         """The application's face images, oldest first."""
-        data_key = self._data_key(application_id)
+        data_key = self.data_key(application_id)
         query = (
             select(PortraitRow)
             .where(PortraitRow.application_id == application_id)
@@ -135,9 +136,10 @@ class ApplicationRepository:
         ]
 
     def purge(self, application_id: ApplicationId, at: datetime) -> None:
-        """Crypto-shred the application: its key, portraits and sealed fields are deleted."""
+        """Crypto-shred the application: its key, portraits, evidence and sealed fields go."""
         row = self._row(application_id)
         self._session.execute(delete(PortraitRow).where(PortraitRow.application_id == row.id))
+        self._session.execute(delete(EvidenceRow).where(EvidenceRow.application_id == row.id))
         self._session.execute(delete(DataKeyRow).where(DataKeyRow.application_id == row.id))
         row.citizen = row.phone = row.email = row.reason_note = row.id_number_index = None
         row.purged_at = at
@@ -165,7 +167,8 @@ class ApplicationRepository:
             raise NotFoundError("no such application", kind="application")
         return row
 
-    def _data_key(self, application_id: uuid.UUID) -> bytes:
+    def data_key(self, application_id: uuid.UUID) -> bytes:
+        """The application's data key (cached for the unit of work); gone once purged."""
         if application_id not in self._data_keys:
             wrapped = self._session.get(DataKeyRow, application_id)
             if wrapped is None:
@@ -198,7 +201,7 @@ class ApplicationRepository:
         row.reason_note = self._seal(data_key, app.id, "reason_note", app.reason_note)
 
     def _read(self, row: ApplicationRow) -> Application:
-        data_key = self._data_key(row.id)
+        data_key = self.data_key(row.id)
         citizen = self._open(data_key, row, "citizen", row.citizen)
         return Application(
             id=ApplicationId(row.id),

@@ -9,6 +9,7 @@ type can see. Rows never leave ``kiosk.store``; repositories map them to domain 
 from kiosk.store.rows.application import ApplicationRow, DataKeyRow
 from kiosk.store.rows.audit import AuditRow
 from kiosk.store.rows.biometric import PortraitRow
+from kiosk.store.rows.evidence import EvidenceRow
 from kiosk.store.rows.keyring import KeyringRow
 from kiosk.store.rows.settings import SettingRow
 from kiosk.store.rows.user import UserRow
@@ -17,6 +18,7 @@ __all__ = [
     "ApplicationRow",
     "AuditRow",
     "DataKeyRow",
+    "EvidenceRow",
     "KeyringRow",
     "PortraitRow",
     "SettingRow",
