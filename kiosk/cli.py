@@ -11,6 +11,7 @@ unexpected error, logged with an incident id. There is no logic here: command gr
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -20,23 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
-from kiosk.commands import (
-    apps,
-    audit,
-    card,
-    db,
-    doc,
-    face,
-    keys,
-    receipt,
-    report,
-    support,
-    trust,
-    users,
-)
-from kiosk.commands import demo as demo_commands
 from kiosk.commands.base import CommandContext, CommandResult, Handler, UsageError
-from kiosk.commands.gui import open_desktop
 from kiosk.config import ConfigError, Settings, is_demo_requested, load_settings
 from kiosk.domain.errors import (
     Cancelled,
@@ -70,8 +55,31 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree; each command group registers its own sub-commands."""
+GROUPS = {
+    "demo": "demo",
+    "card": "card",
+    "face": "face",
+    "doc": "doc",
+    "receipt": "receipt",
+    "report": "report",
+    "user": "users",
+    "app": "apps",
+    "audit": "audit",
+    "db": "db",
+    "keys": "keys",
+    "trust": "trust",
+    "support": "support",
+}
+"""Command word → its module in ``kiosk.commands``, in the order ``kiosk --help`` lists them."""
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command tree; each command group registers its own sub-commands.
+
+    Only the groups ``argv`` needs are imported (``_groups_for``): the desktop app, which names
+    no group, then starts without loading OpenCV, dlib or reportlab through the command groups.
+    ``argv`` None builds the whole tree.
+    """
     parser = _Parser(prog="kiosk", description=_("Trạm tiếp nhận định danh điện tử mức 2."))
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument(
@@ -79,10 +87,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help=_("chạy trên thiết bị mô phỏng"))
     groups = parser.add_subparsers(dest="command", parser_class=_Parser)
-    groups_in_order = (demo_commands, card, face, doc, receipt, report, users, apps, audit)
-    for group in (*groups_in_order, db, keys, trust, support):
-        group.register(groups)
+    for word in _groups_for(argv):
+        importlib.import_module(f"kiosk.commands.{GROUPS[word]}").register(groups)
     return parser
+
+
+def _groups_for(argv: Sequence[str] | None) -> list[str]:
+    """The command groups ``argv`` needs: the one it names, none for the desktop app, else all.
+
+    Help, and an unknown word (so the usage error lists the choices), need every group.
+    """
+    if argv is None:
+        return list(GROUPS)
+    args = iter(argv)
+    for arg in args:
+        if arg == "--config":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return [arg] if arg in GROUPS else list(GROUPS)
+        elif arg in ("-h", "--help"):
+            return list(GROUPS)
+    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,12 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         settings = load_settings(args.config, demo=args.demo)
         setup_logging(settings.log_dir)
+        # Imported here: only the desktop app needs Qt and the UI.
+        from kiosk.commands.gui import open_desktop
+
         return open_desktop(args, CommandContext(settings, args.config))
     if getattr(args, "needs_settings", True):
         settings = load_settings(args.config, demo=args.demo or getattr(args, "forces_demo", False))
