@@ -21,6 +21,7 @@ from kiosk.store.keys import KeyRing
 from kiosk.store.repositories.applications import ApplicationRepository
 from kiosk.store.repositories.audit import AuditRepository
 from kiosk.store.repositories.evidence import EvidenceRepository
+from kiosk.store.repositories.outbox import OutboxRepository, SyncStateRepository
 from kiosk.store.repositories.settings import SettingsRepository
 from kiosk.store.repositories.users import UserRepository
 
@@ -31,6 +32,8 @@ class UnitOfWork:
     applications: ApplicationRepository
     audit: AuditRepository
     evidence: EvidenceRepository
+    outbox: OutboxRepository
+    sync_state: SyncStateRepository
     users: UserRepository
     settings: SettingsRepository
 
@@ -53,6 +56,8 @@ class UnitOfWork:
         self.applications = ApplicationRepository(session, self._ring)
         self.audit = AuditRepository(session, self._ring.audit_mac_key)
         self.evidence = EvidenceRepository(session, self.applications.data_key)
+        self.outbox = OutboxRepository(session, self.applications.data_key)
+        self.sync_state = SyncStateRepository(session)
         self.users = UserRepository(session)
         self.settings = SettingsRepository(session)
         return self

@@ -11,6 +11,7 @@ from kiosk.store.rows.audit import AuditRow
 from kiosk.store.rows.biometric import PortraitRow
 from kiosk.store.rows.evidence import EvidenceRow
 from kiosk.store.rows.keyring import KeyringRow
+from kiosk.store.rows.outbox import OutboxRow, SyncStateRow
 from kiosk.store.rows.settings import SettingRow
 from kiosk.store.rows.user import UserRow
 
@@ -20,7 +21,9 @@ __all__ = [
     "DataKeyRow",
     "EvidenceRow",
     "KeyringRow",
+    "OutboxRow",
     "PortraitRow",
     "SettingRow",
+    "SyncStateRow",
     "UserRow",
 ]

@@ -1,0 +1,510 @@
+"""``OutboxRepository`` and ``SyncStateRepository``: the delivery queue and the server link.
+
+The outbox follows the transactional-outbox pattern: ``enqueue`` runs inside the caller's unit
+of work (the approval), so an approved application always has its packet and never one without
+the other. The relay then ``claim``s due rows oldest first and records each outcome in a short
+transaction of its own. A crash between sending and recording leaves the row ``sending``;
+``release_stale`` puts such rows back to ``pending`` when a relay starts, and the resend is
+deduplicated by the server on the packet id (at least once on the wire, once in effect).
+
+Rows are mapped to frozen values before they leave this module; no ORM object reaches the relay
+thread or the UI.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.domain.application import DeliveryState, ServerVerdict
+from kiosk.domain.ids import ApplicationId, PacketId
+from kiosk.store import crypto
+from kiosk.store.errors import NotFoundError
+from kiosk.store.rows.outbox import SYNC_STATE_ROW_ID, OutboxRow, PacketKind, SyncStateRow
+
+_OUTBOX = OutboxRow.__tablename__
+_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.SENDING)
+SETTLED = (ServerVerdict.ACCEPTED, ServerVerdict.DECLINED, ServerVerdict.ACTIVATED)
+"""Verdicts after which the server holds the application for good (retention may start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A claimed packet, ready to send: exactly the bytes stored at approval."""
+
+    row_id: int
+    packet_id: PacketId
+    application_id: ApplicationId
+    payload: bytes
+    payload_sha256: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One row as the supervisor's outbox screen and ``kiosk sync status`` show it."""
+
+    row_id: int
+    packet_id: PacketId
+    application_id: ApplicationId
+    state: DeliveryState
+    server_verdict: ServerVerdict | None
+    verdict_reason: str | None
+    attempts: int
+    size: int
+    created_at: datetime
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    last_error_code: str | None
+    flagged: bool
+    conflict: bool
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    """The backlog in numbers: what the status bar and the daily report need."""
+
+    undelivered: int
+    oldest_undelivered_at: datetime | None
+    failed: int
+    flagged: int
+    conflicts: int
+    held: int
+    last_error_code: str | None
+    last_error_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPacket:
+    """A packet built before registration, opened to be encrypted to the server now."""
+
+    row_id: int
+    packet_id: PacketId
+    application_id: ApplicationId
+    cbor: bytes
+
+
+class OutboxRepository:
+    """The outbox of this database, seen through one unit of work."""
+
+    def __init__(self, session: Session, data_key: Callable[[uuid.UUID], bytes]) -> None:
+        self._session = session
+        self._data_key = data_key
+
+    def enqueue(
+        self,
+        application_id: ApplicationId,
+        packet_id: PacketId,
+        payload_sha256: str,
+        at: datetime,
+        *,
+        sealed: bytes | None = None,
+        cbor: bytes | None = None,
+    ) -> int:
+        """Add a packet for delivery: ``sealed`` (the JWE) or, unregistered, ``cbor`` to hold.
+
+        The held CBOR is sealed under the application's data key here, so it is shredded with
+        the application like everything else personal.
+        """
+        if (sealed is None) == (cbor is None):
+            raise ValueError("give exactly one of sealed and cbor")
+        held = None
+        if cbor is not None:
+            held = crypto.seal(self._data_key(application_id), cbor, _held_ad(packet_id))
+        row = OutboxRow(
+            packet_id=packet_id,
+            application_id=application_id,
+            kind=PacketKind.APPLICATION,
+            payload=sealed,
+            held=held,
+            payload_sha256=payload_sha256,
+            size=len(sealed if sealed is not None else cbor or b""),
+            created_at=at,
+            attempts=0,
+            next_attempt_at=at,
+            state=DeliveryState.PENDING,
+            flagged=False,
+            conflict=False,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def held(self, limit: int = 50) -> list[HeldPacket]:
+        """Packets waiting for the server's key, oldest first, opened for encryption."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.held.is_not(None), OutboxRow.purged_at.is_(None))
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            HeldPacket(
+                row.id,
+                PacketId(row.packet_id),
+                ApplicationId(row.application_id),
+                crypto.unseal(
+                    self._data_key(row.application_id), row.held or b"", _held_ad(row.packet_id)
+                ),
+            )
+            for row in self._session.scalars(query)
+        ]
+
+    def seal_held(self, row_id: int, sealed: bytes) -> None:
+        """Replace a held packet by its encryption to the server (the bytes sent from now on)."""
+        row = self._row(row_id)
+        row.payload, row.held, row.size = sealed, None, len(sealed)
+        self._session.flush()
+
+    def claim(self, now: datetime, limit: int = 10) -> list[OutboxItem]:
+        """Due, sendable rows oldest first, marked ``sending`` (the caller commits at once)."""
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.state == DeliveryState.PENDING,
+                OutboxRow.next_attempt_at <= now,
+                OutboxRow.payload.is_not(None),
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        claimed = []
+        for row in self._session.scalars(query):
+            row.state = DeliveryState.SENDING
+            claimed.append(
+                OutboxItem(
+                    row.id,
+                    PacketId(row.packet_id),
+                    ApplicationId(row.application_id),
+                    row.payload or b"",
+                    row.payload_sha256,
+                    row.attempts,
+                )
+            )
+        self._session.flush()
+        return claimed
+
+    def release_stale(self) -> int:
+        """Put rows left ``sending`` by a crash back to ``pending``; returns how many."""
+        result = self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.state == DeliveryState.SENDING)
+            .values(state=DeliveryState.PENDING)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def record_delivered(self, row_id: int, acknowledgement: bytes, at: datetime) -> None:
+        """The server acknowledged the packet (its verdict is ``received`` from now)."""
+        row = self._row(row_id)
+        row.state = DeliveryState.DELIVERED
+        row.attempts += 1
+        row.delivered_at = at
+        row.acknowledgement = acknowledgement
+        row.last_error_code = None
+        if row.server_verdict is None:
+            row.server_verdict, row.verdict_at = ServerVerdict.RECEIVED, at
+        self._session.flush()
+
+    def record_retry(
+        self, row_id: int, code: str, at: datetime, next_at: datetime, *, flag: bool = False
+    ) -> None:
+        """A transient failure: back to ``pending``, due again at ``next_at``."""
+        row = self._row(row_id)
+        row.state = DeliveryState.PENDING
+        row.attempts += 1
+        row.next_attempt_at = next_at
+        row.last_error_code, row.last_error_at = code, at
+        row.flagged = row.flagged or flag
+        self._session.flush()
+
+    def record_paused(self, row_id: int, code: str, at: datetime) -> None:
+        """The server refused the kiosk (401/403): back to ``pending``, no attempt counted."""
+        row = self._row(row_id)
+        row.state = DeliveryState.PENDING
+        row.last_error_code, row.last_error_at = code, at
+        self._session.flush()
+
+    def record_failed(
+        self, row_id: int, code: str, at: datetime, *, conflict: bool = False
+    ) -> None:
+        """A permanent refusal (a validation code, or a 409 conflict): ``failed`` with its code."""
+        row = self._row(row_id)
+        row.state = DeliveryState.FAILED
+        row.attempts += 1
+        row.last_error_code, row.last_error_at = code, at
+        row.conflict = conflict
+        self._session.flush()
+
+    def retry_failed(self, row_id: int, at: datetime) -> None:
+        """A supervisor sends a failed packet again (after the server side was fixed)."""
+        row = self._row(row_id)
+        if row.state is DeliveryState.FAILED:
+            row.state, row.next_attempt_at = DeliveryState.PENDING, at
+        self._session.flush()
+
+    def retry_now(self, at: datetime) -> int:
+        """Make every pending row due at once (the supervisor's "retry now")."""
+        result = self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.state == DeliveryState.PENDING)
+            .values(next_attempt_at=at)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def apply_verdict(
+        self, packet_id: PacketId, verdict: ServerVerdict, reason: str | None, at: datetime
+    ) -> ApplicationId | None:
+        """Record the server's verdict on one of our packets; None if the packet is unknown."""
+        row = self._session.scalar(select(OutboxRow).where(OutboxRow.packet_id == packet_id))
+        if row is None:
+            return None
+        row.server_verdict, row.verdict_reason, row.verdict_at = verdict, reason, at
+        if row.state is not DeliveryState.DELIVERED:
+            # The verdict proves delivery (an acknowledgement lost to a crash).
+            row.state, row.delivered_at = DeliveryState.DELIVERED, row.delivered_at or at
+        self._session.flush()
+        return ApplicationId(row.application_id)
+
+    def entries(self, limit: int = 200, states: Sequence[DeliveryState] = ()) -> list[OutboxEntry]:
+        """Rows newest first (optionally only in ``states``), for the outbox screen."""
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if states:
+            query = query.where(OutboxRow.state.in_(list(states)))
+        return [_entry(row) for row in self._session.scalars(query)]
+
+    def for_application(self, application_id: ApplicationId) -> OutboxEntry | None:
+        """The application's packet, if it has one."""
+        query = select(OutboxRow).where(OutboxRow.application_id == application_id)
+        row = self._session.scalar(query.order_by(OutboxRow.id.desc()).limit(1))
+        return None if row is None else _entry(row)
+
+    def acknowledgement(self, packet_id: PacketId) -> bytes | None:
+        """The server's signed acknowledgement of the packet, once delivered."""
+        query = select(OutboxRow.acknowledgement).where(OutboxRow.packet_id == packet_id)
+        return self._session.scalar(query)
+
+    def counts(self) -> OutboxCounts:
+        """The backlog: undelivered rows and the oldest of them, failures, flags, last error."""
+        state = OutboxRow.state
+        undelivered = state.in_(list(_UNDELIVERED))
+        row = self._session.execute(
+            select(
+                func.count().filter(undelivered),
+                func.min(OutboxRow.created_at).filter(undelivered),
+                func.count().filter(state == DeliveryState.FAILED),
+                func.count().filter(undelivered & OutboxRow.flagged),
+                func.count().filter(OutboxRow.conflict),
+                func.count().filter(OutboxRow.held.is_not(None)),
+            )
+        ).one()
+        last = self._session.execute(
+            select(OutboxRow.last_error_code, OutboxRow.last_error_at)
+            .where(OutboxRow.last_error_at.is_not(None), state != DeliveryState.DELIVERED)
+            .order_by(OutboxRow.last_error_at.desc())
+            .limit(1)
+        ).first()
+        return OutboxCounts(
+            undelivered=row[0],
+            oldest_undelivered_at=row[1],
+            failed=row[2],
+            flagged=row[3],
+            conflicts=row[4],
+            held=row[5],
+            last_error_code=None if last is None else last[0],
+            last_error_at=None if last is None else last[1],
+        )
+
+    def settled_before(self, cutoff: datetime, limit: int = 100) -> list[ApplicationId]:
+        """Applications whose packet the server settled before ``cutoff`` and not yet purged."""
+        query = (
+            select(OutboxRow.application_id)
+            .where(
+                OutboxRow.server_verdict.in_(list(SETTLED)),
+                OutboxRow.verdict_at < cutoff,
+                OutboxRow.purged_at.is_(None),
+            )
+            .order_by(OutboxRow.verdict_at)
+            .limit(limit)
+        )
+        return [ApplicationId(app_id) for app_id in self._session.scalars(query)]
+
+    def is_settled(self, application_id: ApplicationId) -> bool:
+        """Whether the server holds this application for good (so the kiosk may forget it)."""
+        entry = self.for_application(application_id)
+        return entry is not None and entry.server_verdict in SETTLED
+
+    def purge(self, application_id: ApplicationId, at: datetime) -> None:
+        """Shred the application's stored packet and acknowledgement (workflow columns stay)."""
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.application_id == application_id)
+            .values(payload=None, held=None, acknowledgement=None, purged_at=at)
+        )
+
+    def _row(self, row_id: int) -> OutboxRow:
+        row = self._session.get(OutboxRow, row_id)
+        if row is None:
+            raise NotFoundError("no such outbox row", kind="outbox")
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """The station's link to its central server (all None/empty before registration).
+
+    Attributes:
+        signing_key, encryption_key: the server's public JWKs, as JSON text.
+        tls_pins: base64 SHA-256 digests of the server's TLS public key, primary first.
+        verdict_cursor: the last verdict cursor whose effects are stored.
+        clock_offset_ms: the server's clock minus ours at the last contact.
+    """
+
+    server_url: str | None = None
+    server_id: str | None = None
+    kiosk_id: str | None = None
+    unit: str | None = None
+    counter: int | None = None
+    signing_key: str | None = None
+    encryption_key: str | None = None
+    tls_pins: tuple[str, ...] = ()
+    registered_at: datetime | None = None
+    verdict_cursor: int = 0
+    config_version: int = 0
+    paused: bool = False
+    last_contact_at: datetime | None = None
+    clock_offset_ms: int | None = None
+
+    @property
+    def is_registered(self) -> bool:
+        """Whether the kiosk knows its server, its keys and its pins."""
+        return bool(self.server_url and self.kiosk_id and self.encryption_key and self.tls_pins)
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What registration learns from the server (``kiosk register``)."""
+
+    server_url: str
+    server_id: str
+    kiosk_id: str
+    unit: str
+    counter: int
+    signing_key: str
+    encryption_key: str
+    tls_pins: tuple[str, ...]
+
+
+class SyncStateRepository:
+    """Reads and writes the single ``sync_state`` row inside one unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self) -> SyncState:
+        """The link as stored (defaults before anything was stored)."""
+        row = self._session.get(SyncStateRow, SYNC_STATE_ROW_ID)
+        if row is None:
+            return SyncState()
+        return SyncState(
+            server_url=row.server_url,
+            server_id=row.server_id,
+            kiosk_id=row.kiosk_id,
+            unit=row.unit,
+            counter=row.counter,
+            signing_key=row.signing_key,
+            encryption_key=row.encryption_key,
+            tls_pins=tuple(json.loads(row.tls_pins)),
+            registered_at=row.registered_at,
+            verdict_cursor=row.verdict_cursor,
+            config_version=row.config_version,
+            paused=row.paused,
+            last_contact_at=row.last_contact_at,
+            clock_offset_ms=row.clock_offset_ms,
+        )
+
+    def register(self, registration: Registration, at: datetime) -> None:
+        """Store what registration learnt; the cursor and configuration start afresh."""
+        row = self._row()
+        row.server_url = registration.server_url
+        row.server_id = registration.server_id
+        row.kiosk_id = registration.kiosk_id
+        row.unit, row.counter = registration.unit, registration.counter
+        row.signing_key = registration.signing_key
+        row.encryption_key = registration.encryption_key
+        row.tls_pins = json.dumps(list(registration.tls_pins))
+        row.registered_at = at
+        row.verdict_cursor, row.config_version, row.config_bundle = 0, 0, None
+        self._session.flush()
+
+    def save_cursor(self, cursor: int) -> None:
+        """Move the verdict cursor (in the transaction that stores the verdicts' effects)."""
+        self._row().verdict_cursor = cursor
+        self._session.flush()
+
+    def save_configuration(self, version: int, bundle: bytes, tls_pins: Sequence[str]) -> None:
+        """Keep a verified configuration bundle and the pins it names."""
+        row = self._row()
+        row.config_version, row.config_bundle = version, bundle
+        if tls_pins:
+            row.tls_pins = json.dumps(list(tls_pins))
+        self._session.flush()
+
+    def configuration(self) -> bytes | None:
+        """The last verified configuration bundle (a compact JWS), if any."""
+        row = self._session.get(SyncStateRow, SYNC_STATE_ROW_ID)
+        return None if row is None else row.config_bundle
+
+    def set_paused(self, paused: bool) -> None:
+        """A supervisor pauses or resumes delivery."""
+        self._row().paused = paused
+        self._session.flush()
+
+    def record_contact(self, at: datetime, clock_offset_ms: int) -> None:
+        """The server answered at ``at``; its clock minus ours was ``clock_offset_ms``."""
+        row = self._row()
+        row.last_contact_at, row.clock_offset_ms = at, clock_offset_ms
+        self._session.flush()
+
+    def _row(self) -> SyncStateRow:
+        row = self._session.get(SyncStateRow, SYNC_STATE_ROW_ID)
+        if row is None:
+            row = SyncStateRow(
+                id=SYNC_STATE_ROW_ID,
+                tls_pins="[]",
+                verdict_cursor=0,
+                config_version=0,
+                paused=False,
+            )
+            self._session.add(row)
+        return row
+
+
+def _held_ad(packet_id: uuid.UUID) -> bytes:
+    return crypto.associated_data(_OUTBOX, "held", packet_id)
+
+
+def _entry(row: OutboxRow) -> OutboxEntry:
+    return OutboxEntry(
+        row_id=row.id,
+        packet_id=PacketId(row.packet_id),
+        application_id=ApplicationId(row.application_id),
+        state=row.state,
+        server_verdict=row.server_verdict,
+        verdict_reason=row.verdict_reason,
+        attempts=row.attempts,
+        size=row.size,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        delivered_at=row.delivered_at,
+        last_error_code=row.last_error_code,
+        flagged=row.flagged,
+        conflict=row.conflict,
+        held=row.held is not None,
+    )
