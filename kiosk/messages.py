@@ -239,6 +239,21 @@ _CATALOGUE: dict[ErrorCode, tuple[str, str, str]] = {
         N_("Dữ liệu nhận được không có chữ ký hợp lệ."),
         N_("Không sử dụng dữ liệu này. Báo cán bộ kỹ thuật."),
     ),
+    ErrorCode.SERVER_KEY_MISMATCH: (
+        N_("Máy chủ không đúng"),
+        N_("Khóa của máy chủ không khớp với khóa đã đăng ký; không gửi dữ liệu đến máy này."),
+        N_("Báo cán bộ kỹ thuật kiểm tra địa chỉ máy chủ và mạng."),
+    ),
+    ErrorCode.NOT_REGISTERED: (
+        N_("Máy chưa đăng ký với máy chủ"),
+        N_("Máy tiếp nhận chưa được đăng ký với máy chủ trung tâm; hồ sơ được giữ lại trên máy."),
+        N_("Cán bộ kỹ thuật chạy lệnh «kiosk register» với mã mời của máy chủ."),
+    ),
+    ErrorCode.INVITE_INVALID: (
+        N_("Mã mời không hợp lệ"),
+        N_("Mã mời đăng ký không đúng, đã dùng hoặc đã hết hạn."),
+        N_("Xin máy chủ trung tâm cấp mã mời mới rồi đăng ký lại."),
+    ),
     ErrorCode.PRINTER_UNAVAILABLE: (
         N_("Không in được"),
         N_("Máy in chưa sẵn sàng."),

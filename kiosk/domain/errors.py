@@ -75,6 +75,9 @@ class ErrorCode(StrEnum):
     SERVER_CONFLICT = "server_conflict"
     CLOCK_SKEW = "clock_skew"
     SIGNATURE_INVALID = "signature_invalid"
+    SERVER_KEY_MISMATCH = "server_key_mismatch"
+    NOT_REGISTERED = "not_registered"
+    INVITE_INVALID = "invite_invalid"
     # Printing and receipts
     PRINTER_UNAVAILABLE = "printer_unavailable"
     RECEIPT_INVALID = "receipt_invalid"
@@ -90,7 +93,8 @@ _DEVICE = {
 }  # fmt: skip
 _SERVER = {
     ErrorCode.SERVER_UNREACHABLE, ErrorCode.SERVER_REFUSED, ErrorCode.SERVER_AUTH,
-    ErrorCode.SERVER_CONFLICT, ErrorCode.CLOCK_SKEW,
+    ErrorCode.SERVER_CONFLICT, ErrorCode.CLOCK_SKEW, ErrorCode.SERVER_KEY_MISMATCH,
+    ErrorCode.NOT_REGISTERED, ErrorCode.INVITE_INVALID,
 }  # fmt: skip
 _USAGE = {ErrorCode.USAGE, ErrorCode.CONFIG_INVALID, ErrorCode.CONFIG_MISSING}
 
