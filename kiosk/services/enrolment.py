@@ -7,6 +7,7 @@ is saved after each step and can be resumed after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from kiosk.domain.application import (
 from kiosk.domain.biometrics import FaceMatch, FaceOutcome
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen
+from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.domain.evidence import ChipEvidence, ConsentRecord, DocumentEvidence, LivenessEvidence
 from kiosk.domain.ids import ApplicationId, new_application_id
 from kiosk.domain.users import Permission, User, require
 from kiosk.domain.validators import validate_id_number
@@ -35,6 +38,9 @@ _PENDING = frozenset(
         ApplicationState.RETURNED,
     }
 )
+
+
+_CAPTURING = frozenset({ApplicationState.DRAFT, ApplicationState.CAPTURED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +87,74 @@ class EnrolmentService:
         return [PendingApplication(app.id, app.state) for app in found if app.state in _PENDING]
 
     def record_chip(
-        self, officer: User, application_id: ApplicationId, citizen: Citizen, verdict: ChipVerdict
+        self,
+        officer: User,
+        application_id: ApplicationId,
+        citizen: Citizen,
+        verdict: ChipVerdict,
+        evidence: ChipEvidence | None = None,
     ) -> Application:
-        """Keep the identity read from the chip and the chip's verdict."""
+        """Keep the identity read from the chip, the chip's verdict and the raw read."""
         require(officer, Permission.CAPTURE)
+
+        def keep(uow: UnitOfWork, at: datetime) -> None:
+            if evidence is not None:
+                uow.evidence.put_chip(application_id, evidence, at)
+
         return apply(
             self._context,
             application_id,
             lambda app, at: app.record_chip(officer.id, at, citizen, verdict),
+            keep,
         )
+
+    def record_document(
+        self, officer: User, application_id: ApplicationId, scan: DocumentEvidence
+    ) -> None:
+        """Keep a scanned original (a rescan of the same kind replaces it); audited."""
+        require(officer, Permission.CAPTURE)
+
+        def keep(uow: UnitOfWork, at: datetime) -> None:
+            uow.evidence.put_document(application_id, scan, at)
+
+        details: dict[str, str | int | bool] = {
+            "kind": scan.kind,
+            "mismatches": len(scan.mismatches),
+        }
+        self._keep(officer, application_id, "document_scan", details, keep)
+
+    def remove_document(self, officer: User, application_id: ApplicationId, kind: str) -> None:
+        """Forget the scan of ``kind`` (the citizen does not add that card); audited."""
+        require(officer, Permission.CAPTURE)
+
+        def forget(uow: UnitOfWork, _at: datetime) -> None:
+            uow.evidence.remove_document(application_id, kind)
+
+        self._keep(officer, application_id, "document_removed", {"kind": kind}, forget)
+
+    def record_liveness(
+        self, officer: User, application_id: ApplicationId, liveness: LivenessEvidence
+    ) -> None:
+        """Keep the liveness check and the officer's attestation of it; audited."""
+        require(officer, Permission.CAPTURE)
+        details: dict[str, str | int | bool] = {
+            "live": liveness.live,
+            "attested": liveness.attested_by is not None,
+        }
+
+        def keep(uow: UnitOfWork, at: datetime) -> None:
+            uow.evidence.put_liveness(application_id, liveness, at)
+
+        self._keep(officer, application_id, "liveness", details, keep)
+
+    def record_timing(
+        self, officer: User, application_id: ApplicationId, stage: str, ms: float
+    ) -> None:
+        """Add ``ms`` of machine time to the application's ``stage`` (for reports and review)."""
+        require(officer, Permission.CAPTURE)
+        with self._context.write() as uow:
+            uow.evidence.put_timing(application_id, stage, ms, self._context.clock.now())
+            uow.commit()
 
     def record_face(
         self,
@@ -147,10 +212,42 @@ class EnrolmentService:
         require(officer, Permission.CAPTURE)
         return apply(self._context, application_id, lambda app, at: app.capture(officer.id, at))
 
-    def submit(self, officer: User, application_id: ApplicationId) -> Application:
-        """Hand the confirmed application to review."""
+    def submit(
+        self, officer: User, application_id: ApplicationId, consent: ConsentRecord
+    ) -> Application:
+        """Hand the application to review with the citizen's confirmation of it."""
         require(officer, Permission.SUBMIT)
-        return apply(self._context, application_id, lambda app, at: app.submit(officer.id, at))
+
+        def keep(uow: UnitOfWork, at: datetime) -> None:
+            uow.evidence.put_consent(application_id, consent, at)
+
+        return apply(
+            self._context, application_id, lambda app, at: app.submit(officer.id, at), keep
+        )
+
+    def _keep(
+        self,
+        officer: User,
+        application_id: ApplicationId,
+        action: str,
+        details: Mapping[str, str | int | bool],
+        write: Callable[[UnitOfWork, datetime], None],
+    ) -> None:
+        # Evidence of a step that does not change the application's state: the application must
+        # still be open for capture, and the write and its audit entry are stored together.
+        now = self._context.clock.now()
+        with self._context.write() as uow:
+            app = uow.applications.get(application_id)
+            if app.state not in _CAPTURING:
+                raise DomainError(
+                    ErrorCode.INVALID_TRANSITION,
+                    f"{action} is not allowed in {app.state.value}",
+                    action=action,
+                    state=app.state.value,
+                )
+            write(uow, now)
+            uow.audit.record_event(now, str(officer.id), action, str(application_id), details)
+            uow.commit()
 
     def reopen(self, officer: User, application_id: ApplicationId) -> Application:
         """Take a returned application back into draft, keeping everything captured."""

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from kiosk.domain.application import Application, ApplicationState
+from kiosk.domain.evidence import Evidence
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import Permission, User, require
 from kiosk.services.context import ServiceContext
@@ -42,6 +43,16 @@ class RecordService:
             uow.audit.record_event(now, str(actor.id), "view", str(application_id), {})
             uow.commit()
         return application
+
+    def evidence(self, actor: User, application_id: ApplicationId) -> Evidence:
+        """Everything kept as evidence for the application (chip read, scans, ...); audited."""
+        _require_reader(actor)
+        now = self._context.clock.now()
+        with self._context.write() as uow:
+            evidence = uow.evidence.get(application_id)
+            uow.audit.record_event(now, str(actor.id), "view_evidence", str(application_id), {})
+            uow.commit()
+        return evidence
 
 
 def _require_reader(actor: User) -> None:

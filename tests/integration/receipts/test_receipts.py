@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import unicodedata
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +26,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import Role, User
 from kiosk.receipts.payload import ReceiptKind, digest_of
+from kiosk.services.consent import consent_record
 from kiosk.services.context import ServiceContext
 from kiosk.services.receipts import ReceiptService
 from tests.support.clock import FrozenClock
@@ -85,7 +86,7 @@ def submitted(kiosk: Kiosk, officer: User, name: str = NAME) -> ApplicationId:
     enrolment.record_face(officer, app.id, FaceOutcome.PASSED)
     enrolment.capture(officer, app.id)
     enrolment.record_contact(officer, app.id, "0912345678", None)
-    enrolment.submit(officer, app.id)
+    enrolment.submit(officer, app.id, consent_record(officer, datetime.now(UTC)))
     return app.id
 
 

@@ -14,6 +14,7 @@ from kiosk.domain.biometrics import FaceOutcome
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.users import Role, User
+from kiosk.services.consent import consent_record
 from tests.conftest import LogFail
 from tests.support.clock import FrozenClock
 
@@ -51,7 +52,7 @@ def submit_one(kiosk: Kiosk, officer: User) -> None:
     enrolment.record_face(officer, app.id, FaceOutcome.PASSED)
     enrolment.record_contact(officer, app.id, "0912345678", None)
     enrolment.capture(officer, app.id)
-    enrolment.submit(officer, app.id)
+    enrolment.submit(officer, app.id, consent_record(officer, datetime.now(UTC)))
 
 
 def test_no_backup_while_nothing_waits(kiosk: Kiosk) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,10 @@ from kiosk.domain.biometrics import FaceOutcome
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.domain.evidence import DocumentEvidence, LivenessEvidence, Mismatch
 from kiosk.domain.users import Role, User
+from kiosk.services.chip_evidence import chip_evidence
+from kiosk.services.consent import CONSENT_TEXT_VI, consent_record, consent_text_sha256
 from tests.support.clock import FrozenClock
 
 PASSWORD = "mật-khẩu-dài-123"
@@ -81,7 +84,7 @@ def submitted(kiosk: Kiosk, officer: User) -> ApplicationState:
     enrolment.record_face(officer, app.id, FaceOutcome.PASSED)
     enrolment.capture(officer, app.id)
     enrolment.record_contact(officer, app.id, "+84 912 345 678", "an.nguyen@example.vn")
-    return enrolment.submit(officer, app.id)
+    return enrolment.submit(officer, app.id, consent_record(officer, datetime.now(UTC)))
 
 
 def test_only_the_first_account_may_be_made_without_signing_in(kiosk: Kiosk) -> None:
@@ -244,3 +247,67 @@ def test_a_restart_keeps_everything_readable(
     again = build(replace(settings), clock)
     assert again.services.records.show(people["supervisor"], app.id).citizen == CITIZEN
     assert again.keys.signing_public_key == kiosk.keys.signing_public_key
+
+
+SCAN = DocumentEvidence(
+    kind="gplx",
+    image=b"\xff\xd8 flat card",
+    qr_text=None,
+    fields={"number": "790123456789"},
+    mismatches=(Mismatch("full_name", "NGUYEN VAN AN", "Nguyễn Văn Ân"),),
+)
+
+
+def test_each_step_keeps_its_evidence_and_submission_keeps_the_consent(
+    kiosk: Kiosk, people: dict[str, User]
+) -> None:
+    officer, supervisor = people["officer"], people["supervisor"]
+    enrolment = kiosk.services.enrolment
+    app = enrolment.open(officer)
+    enrolment.record_chip(officer, app.id, CITIZEN, ChipVerdict.UNVERIFIABLE)
+    enrolment.record_face(officer, app.id, FaceOutcome.PASSED)
+    at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    liveness = LivenessEvidence(("left", "blink"), True, {"left": True}, (), officer.id, at)
+    enrolment.record_liveness(officer, app.id, liveness)
+    enrolment.record_document(officer, app.id, SCAN)
+    enrolment.record_timing(officer, app.id, "chip", 250.0)
+    enrolment.record_contact(officer, app.id, "0912345678", None)
+    enrolment.capture(officer, app.id)
+    consent = consent_record(officer, at)
+    assert enrolment.submit(officer, app.id, consent).state is ApplicationState.SUBMITTED
+
+    kept = kiosk.services.records.evidence(supervisor, app.id)
+    assert kept.documents == {"gplx": SCAN}
+    assert kept.liveness == liveness
+    assert kept.consent == consent
+    assert kept.consent.text_version_sha256 == consent_text_sha256(CONSENT_TEXT_VI)
+    assert kept.timings_ms == {"chip": 250.0}
+    with kiosk.context.read() as uow:
+        actions = [entry.fields.action for entry in uow.audit.entries()]
+    assert {"document_scan", "liveness", "view_evidence"} <= set(actions)
+
+    with pytest.raises(DomainError) as closed:
+        enrolment.record_document(officer, app.id, SCAN)
+    assert closed.value.code is ErrorCode.INVALID_TRANSITION
+
+
+def test_a_real_chip_read_is_kept_whole(kiosk: Kiosk, people: dict[str, User]) -> None:
+    from kiosk import app as composition
+    from kiosk.devices.sim import citizens
+    from kiosk.services.chip_reading import AccessInput
+
+    officer = people["officer"]
+    record = citizens.list_citizens()[0]
+    given = AccessInput(id_number=record.citizen.id_number)
+    outcome = composition.chip_reading(kiosk.settings).read(
+        composition.simulated_card_reader(kiosk.settings), given
+    )
+    evidence = chip_evidence(outcome.read)
+    enrolment = kiosk.services.enrolment
+    app = enrolment.open(officer)
+    enrolment.record_chip(officer, app.id, outcome.citizen, outcome.verdict, evidence)
+    kept = kiosk.services.records.evidence(officer, app.id).chip
+    assert kept == evidence
+    assert kept is not None
+    assert set(kept.files) >= {"EF.SOD", "DG1", "DG2", "DG13"}
+    assert kept.chip_verdict.verdict == outcome.verdict.value
