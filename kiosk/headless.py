@@ -26,7 +26,9 @@ from kiosk.domain.biometrics import FaceDecision, FaceOutcome
 from kiosk.domain.errors import DomainError
 from kiosk.log import setup_logging
 from kiosk.receipts.payload import ReceiptKind
+from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.chip_reading import AccessInput
+from kiosk.services.consent import consent_record
 from kiosk.services.enrolment import FaceEvidence
 
 DEMO_PHONE = "0912345678"
@@ -122,8 +124,9 @@ def _steps(
         )
         outcome = app.chip_reading(settings).read(app.simulated_card_reader(settings), given)
         chip["portrait"] = outcome.read.portrait.image
+        evidence = chip_evidence(outcome.read)
         return enrolment.record_chip(
-            officer, application_id, outcome.citizen, outcome.verdict
+            officer, application_id, outcome.citizen, outcome.verdict, evidence
         ).state.value
 
     def capture_face() -> str:
@@ -137,7 +140,8 @@ def _steps(
     def submit() -> str:
         enrolment.record_contact(officer, application_id, DEMO_PHONE, DEMO_EMAIL)
         enrolment.capture(officer, application_id)
-        return enrolment.submit(officer, application_id).state.value
+        consent = consent_record(officer, kiosk.context.clock.now())
+        return enrolment.submit(officer, application_id, consent).state.value
 
     def approve() -> str:
         return kiosk.services.review.approve(supervisor, application_id).state.value
