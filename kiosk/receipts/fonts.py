@@ -13,9 +13,6 @@ import io
 import threading
 from importlib import resources
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 from kiosk.domain.text import normalise
 
 REGULAR = "DejaVuSans"
@@ -30,6 +27,9 @@ def register_fonts() -> None:
 
     Safe to call before every document: the files are read only on the first call.
     """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     with _lock:
         if REGULAR in pdfmetrics.getRegisteredFontNames():
             return

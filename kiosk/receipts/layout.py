@@ -2,7 +2,9 @@
 
 A typed wrapper over reportlab's canvas (which is untyped), used by the receipt and the daily
 report alike. Every text goes through ``fonts.clean`` and is drawn in the registered DejaVu
-family, so no caller can reach Helvetica or draw NFD text by accident.
+family, so no caller can reach Helvetica or draw NFD text by accident. reportlab is imported
+when the first sheet is drawn, so importing the receipts (the desktop app does at start) does not
+load it.
 """
 
 from __future__ import annotations
@@ -11,16 +13,13 @@ import io
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reportlab.graphics.barcode import qrencoder
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
-
 from kiosk.receipts.fonts import BOLD, REGULAR, clean, register_fonts
 
-PAGE_WIDTH_MM = A4[0] / mm
-PAGE_HEIGHT_MM = A4[1] / mm
+PAGE_WIDTH_MM = 210.0
+PAGE_HEIGHT_MM = 297.0
+"""A4 (ISO 216), the page every sheet is drawn on."""
+mm = 72 / 25.4
+"""Points per millimetre (reportlab's ``units.mm``)."""
 MARGIN_MM = 18.0
 _QUIET_ZONE = 4  # modules of white around a QR symbol (ISO/IEC 18004)
 
@@ -50,9 +49,12 @@ class Sheet:
     """A PDF being drawn page by page; ``finish`` returns its bytes."""
 
     def __init__(self, metadata: Metadata) -> None:
+        from reportlab.pdfgen.canvas import Canvas
+
         register_fonts()
         self._buffer = io.BytesIO()
-        self._canvas = Canvas(self._buffer, pagesize=A4, initialFontName=REGULAR)
+        page = (PAGE_WIDTH_MM * mm, PAGE_HEIGHT_MM * mm)
+        self._canvas = Canvas(self._buffer, pagesize=page, initialFontName=REGULAR)
         self._canvas.setTitle(clean(metadata.title))
         self._canvas.setSubject(metadata.subject)
         self._canvas.setAuthor(clean(metadata.author))
@@ -81,6 +83,8 @@ class Sheet:
         self, x: float, y: float, width: float, text: str, *, size: float = 10.0, bold: bool = False
     ) -> float:
         """``text`` broken into lines of at most ``width`` mm; returns the next free baseline."""
+        from reportlab.lib.utils import simpleSplit
+
         font = BOLD if bold else REGULAR
         leading = size * 1.35 / mm
         for line in simpleSplit(clean(text), font, size, width * mm):
@@ -131,6 +135,8 @@ class Sheet:
 
 def _qr_modules(payload: str) -> list[list[bool]]:
     """The QR symbol's modules, row by row (True is dark), at error correction level M."""
+    from reportlab.graphics.barcode import qrencoder
+
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
     code.make()
