@@ -3,6 +3,7 @@
 from kiosk.emrtd.access import ACCESS_BAC, ACCESS_PACE_CAN, ACCESS_PACE_MRZ, AccessKey
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.auth.master_list import MasterList, fingerprint, verify_master_list
+from kiosk.emrtd.auth.passive import verify_passive
 from kiosk.emrtd.auth.trust import (
     CERTIFICATE_SUFFIXES,
     CRL_SUFFIXES,
@@ -52,7 +53,9 @@ from kiosk.emrtd.files import (
     select_file,
 )
 from kiosk.emrtd.keys import TD1MRZ, CANKey, MRZKey, check_digit, parse_td1
+from kiosk.emrtd.lds.dg1 import parse as parse_dg1
 from kiosk.emrtd.lds.dg13 import CardDate, DG13File
+from kiosk.emrtd.lds.dg13 import parse as parse_dg13
 from kiosk.emrtd.pace import PACEResult, run_pace
 from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, read_document
 from kiosk.emrtd.sm import (
@@ -149,6 +152,8 @@ __all__ = [
     "load_certificates",
     "load_crl",
     "load_trace",
+    "parse_dg1",
+    "parse_dg13",
     "parse_td1",
     "raise_if_cancelled",
     "read_binary",
@@ -162,6 +167,7 @@ __all__ = [
     "unwrap_command",
     "unwrap_response",
     "verify_master_list",
+    "verify_passive",
     "wrap_command",
     "wrap_response",
 ]
