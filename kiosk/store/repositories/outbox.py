@@ -79,6 +79,7 @@ class OutboxCounts:
     held: int
     last_error_code: str | None
     last_error_at: datetime | None
+    next_attempt_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +303,7 @@ class OutboxRepository:
                 func.count().filter(undelivered & OutboxRow.flagged),
                 func.count().filter(OutboxRow.conflict),
                 func.count().filter(OutboxRow.held.is_not(None)),
+                func.min(OutboxRow.next_attempt_at).filter(state == DeliveryState.PENDING),
             )
         ).one()
         last = self._session.execute(
@@ -319,6 +321,7 @@ class OutboxRepository:
             held=row[5],
             last_error_code=None if last is None else last[0],
             last_error_at=None if last is None else last[1],
+            next_attempt_at=row[6],
         )
 
     def settled_before(self, cutoff: datetime, limit: int = 100) -> list[ApplicationId]:
