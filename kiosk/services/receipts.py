@@ -33,11 +33,13 @@ from kiosk.receipts.daily_report import (
 from kiosk.receipts.errors import ReceiptInvalid
 from kiosk.receipts.payload import (
     ReceiptClaims,
-    ReceiptKind,
     digest_of,
     sign_claims,
     token_from_pdf,
     verify_token,
+)
+from kiosk.receipts.payload import (
+    ReceiptKind as ReceiptKind,  # the UI names the paper it asks for through this module
 )
 from kiosk.receipts.receipt import Person, ReceiptContent, render_receipt
 from kiosk.services.context import ServiceContext

@@ -7,6 +7,7 @@ transition: personal data is read only with a trace.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.domain.application import Application, ApplicationState
@@ -14,6 +15,7 @@ from kiosk.domain.evidence import Evidence
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import Permission, User, require
 from kiosk.services.context import ServiceContext
+from kiosk.store.rows.biometric import PortraitKind
 
 
 class RecordService:
@@ -44,6 +46,16 @@ class RecordService:
             uow.commit()
         return application
 
+    def portraits(self, actor: User, application_id: ApplicationId) -> Portraits:
+        """The live portrait beside the chip portrait, for review; audited like a view."""
+        _require_reader(actor)
+        now = self._context.clock.now()
+        with self._context.write() as uow:
+            found = uow.applications.portraits(application_id)
+            uow.audit.record_event(now, str(actor.id), "view_portraits", str(application_id), {})
+            uow.commit()
+        return Portraits(_latest(found, PortraitKind.LIVE), _latest(found, PortraitKind.CHIP))
+
     def evidence(self, actor: User, application_id: ApplicationId) -> Evidence:
         """Everything kept as evidence for the application (chip read, scans, ...); audited."""
         _require_reader(actor)
@@ -53,6 +65,18 @@ class RecordService:
             uow.audit.record_event(now, str(actor.id), "view_evidence", str(application_id), {})
             uow.commit()
         return evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Portraits:
+    """The faces a decision was made on: the latest live capture and the chip's portrait."""
+
+    live: bytes | None
+    chip: bytes | None
+
+
+def _latest(found: list[tuple[PortraitKind, bytes]], kind: PortraitKind) -> bytes | None:
+    return next((image for k, image in reversed(found) if k is kind), None)
 
 
 def _require_reader(actor: User) -> None:

@@ -1,0 +1,147 @@
+"""The devices at the counter and the steps that use them, for the officer's screens.
+
+The screens may not touch a device port (the UI reaches the core only through services), so the
+composition root hands them one ``CounterService``: the card reader, the face camera and the face
+engine (the worker process in the desktop app), with the chip and face use cases bound to them.
+While a face capture runs, every analysed frame is reported with its guidance, which is what the
+live preview and its overlay show; the capture itself is ``FaceCaptureService``'s, unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.devices.ports import Camera, CardReader
+from kiosk.domain.biometrics import FaceMatch
+from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.domain.evidence import ChipEvidence
+from kiosk.domain.progress import ProgressSink
+from kiosk.face.engine import FaceEngine
+from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules
+from kiosk.services.chip_evidence import chip_evidence
+from kiosk.services.chip_reading import AccessInput, ChipReadingService, ChipReadOutcome
+from kiosk.services.face_capture import FaceCapture, FaceCaptureService
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewFrame:
+    """One analysed camera frame for the live preview (a copy: the camera reuses its buffer).
+
+    Attributes:
+        image: the frame, BGR, height x width x 3.
+        instruction: the guidance's instruction (``kiosk.face.quality.Instruction`` value).
+        face_box: the face's box as fractions of the frame (left, top, width, height), or None.
+    """
+
+    image: npt.NDArray[np.uint8]
+    instruction: str
+    face_box: tuple[float, float, float, float] | None
+
+
+FrameSink = Callable[[PreviewFrame], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ChipStep:
+    """A finished chip read in the words the enrolment needs: identity, verdict, evidence.
+
+    Attributes:
+        portrait: the DG2 portrait (JPEG or JPEG 2000), compared with the live face.
+    """
+
+    outcome: ChipReadOutcome
+    evidence: ChipEvidence
+    portrait: bytes
+
+
+class CounterService:
+    """Reads the card on the counter's reader and captures the face on its camera.
+
+    Args:
+        reader, camera: the counter's devices; None when this kiosk has none (the step then
+            fails with the device's "unavailable" message).
+        engine: where face detection and matching run.
+        threshold: the face match threshold from the settings.
+    """
+
+    def __init__(
+        self,
+        chip: ChipReadingService,
+        reader: CardReader | None,
+        camera: Camera | None,
+        engine: FaceEngine,
+        threshold: float,
+    ) -> None:
+        self._chip = chip
+        self._reader = reader
+        self._camera = camera
+        self._engine = engine
+        self._threshold = threshold
+
+    def read_chip(
+        self, given: AccessInput, progress: ProgressSink, cancel: threading.Event
+    ) -> ChipStep:
+        """Wait for the card and read it with the access key ``given``.
+
+        Raises:
+            DomainError: READER_UNAVAILABLE without a reader; the chip service's codes.
+            ValidationFailed: the access key is incomplete or malformed.
+            Cancelled: the officer cancelled.
+        """
+        if self._reader is None:
+            raise DomainError(ErrorCode.READER_UNAVAILABLE, "no card reader configured")
+        outcome = self._chip.read(self._reader, given, progress=progress, cancel=cancel)
+        return ChipStep(outcome, chip_evidence(outcome.read), outcome.read.portrait.image)
+
+    def capture_face(
+        self,
+        chip_portrait: bytes,
+        progress: ProgressSink,
+        cancel: threading.Event,
+        frames: FrameSink,
+    ) -> FaceCapture:
+        """Capture the best frame and compare it with ``chip_portrait``, previewing each frame.
+
+        Raises:
+            DomainError: CAMERA_UNAVAILABLE without a camera; the face service's codes.
+            Cancelled: the officer cancelled.
+        """
+        if self._camera is None:
+            raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "no camera configured")
+        observed = _PreviewingEngine(self._engine, frames)
+        service = FaceCaptureService(observed, self._threshold)
+        return service.capture(self._camera, chip_portrait, progress=progress, cancel=cancel)
+
+
+class _PreviewingEngine:
+    """A face engine that reports every analysed frame and its guidance to the preview."""
+
+    def __init__(self, inner: FaceEngine, frames: FrameSink) -> None:
+        self._inner = inner
+        self._frames = frames
+
+    def analyse(
+        self, image: npt.NDArray[np.uint8], rules: GuidanceRules = DEFAULT_RULES
+    ) -> Guidance:
+        guidance = self._inner.analyse(image, rules)
+        self._frames(PreviewFrame(image.copy(), guidance.instruction.value, _box(guidance, image)))
+        return guidance
+
+    def match(self, image: npt.NDArray[np.uint8], portrait: bytes, threshold: float) -> FaceMatch:
+        return self._inner.match(image, portrait, threshold)
+
+
+def _box(
+    guidance: Guidance, image: npt.NDArray[np.uint8]
+) -> tuple[float, float, float, float] | None:
+    measures = guidance.measures
+    if measures is None:
+        return None
+    height, width = image.shape[:2]
+    box = measures.box
+    return (box.left / width, box.top / height, box.width / width, box.height / height)
