@@ -2,6 +2,7 @@
 
 from kiosk.emrtd.access import ACCESS_BAC, ACCESS_PACE_CAN, ACCESS_PACE_MRZ, AccessKey
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
+from kiosk.emrtd.atr import card_type, historical_bytes
 from kiosk.emrtd.auth.master_list import MasterList, fingerprint, verify_master_list
 from kiosk.emrtd.auth.passive import verify_passive
 from kiosk.emrtd.auth.trust import (
@@ -26,11 +27,13 @@ from kiosk.emrtd.errors import (
     AccessDenied,
     Cancelled,
     CardRemoved,
+    CardReplaced,
     EmrtdError,
     FileNotFound,
     MalformedData,
     PartialRead,
     ReadInterrupted,
+    ReadLimitExceeded,
     SecureMessagingError,
     SecurityStatusNotSatisfied,
     StatusWordError,
@@ -57,7 +60,8 @@ from kiosk.emrtd.lds.dg1 import parse as parse_dg1
 from kiosk.emrtd.lds.dg13 import CardDate, DG13File
 from kiosk.emrtd.lds.dg13 import parse as parse_dg13
 from kiosk.emrtd.pace import PACEResult, run_pace
-from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, read_document
+from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, limited_settings, read_document
+from kiosk.emrtd.resume import AccessMemory, ReadJournal
 from kiosk.emrtd.sm import (
     SecureChannel,
     SessionKeys,
@@ -96,6 +100,7 @@ __all__ = [
     "APDULog",
     "AccessDenied",
     "AccessKey",
+    "AccessMemory",
     "AuthenticationEvidence",
     "BACKeys",
     "BACResult",
@@ -104,6 +109,7 @@ __all__ = [
     "Cancelled",
     "CardDate",
     "CardRemoved",
+    "CardReplaced",
     "CheckResult",
     "ChipRead",
     "ChipVerdict",
@@ -123,6 +129,8 @@ __all__ = [
     "PartialRead",
     "ProgressCallback",
     "ReadInterrupted",
+    "ReadJournal",
+    "ReadLimitExceeded",
     "ReadSettings",
     "Recorder",
     "ReplayTransport",
@@ -139,6 +147,7 @@ __all__ = [
     "UnsupportedFeature",
     "Verdict",
     "VerificationFailed",
+    "card_type",
     "check",
     "check_digit",
     "data_group",
@@ -149,6 +158,8 @@ __all__ = [
     "dump_trace",
     "error_for",
     "fingerprint",
+    "historical_bytes",
+    "limited_settings",
     "load_certificates",
     "load_crl",
     "load_trace",

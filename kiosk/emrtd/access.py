@@ -9,6 +9,9 @@ hard-code used (``CCCD_CARD_ACCESS``), since no raw card dump confirms it.
 Attempts run in order, the card reset between them: PACE with each CAN, PACE with each MRZ
 key, BAC with each MRZ key. A wrong key moves on to the next attempt; a chip that refuses PACE
 itself (no PACE, an unknown step answer) moves on to BAC; any other refusal stops the read.
+When the caller remembers which protocol opened the last card of this type, that protocol's
+attempts go first and the others keep their order after it: nothing is skipped, so a card that
+only looks like the remembered type still gets every attempt.
 """
 
 from __future__ import annotations
@@ -83,14 +86,17 @@ def pace_info(card_access_data: bytes | None) -> PACEInfo | None:
     return None
 
 
-def attempts(keys: Sequence[AccessKey], info: PACEInfo | None) -> list[Attempt]:
-    """The attempts in design.md's order: PACE-CAN, PACE-MRZ, then BAC."""
+def attempts(
+    keys: Sequence[AccessKey], info: PACEInfo | None, prefer: str | None = None
+) -> list[Attempt]:
+    """The attempts in design.md's order (PACE-CAN, PACE-MRZ, BAC), ``prefer``'s moved first."""
     cans = [k for k in keys if isinstance(k, CANKey)]
     mrz_keys = [k for k in keys if isinstance(k, MRZKey)]
     pace = [Attempt(ACCESS_PACE_CAN, k) for k in cans] + [
         Attempt(ACCESS_PACE_MRZ, k) for k in mrz_keys
     ]
-    return (pace if info is not None else []) + [Attempt(ACCESS_BAC, k) for k in mrz_keys]
+    plan = (pace if info is not None else []) + [Attempt(ACCESS_BAC, k) for k in mrz_keys]
+    return sorted(plan, key=lambda attempt: attempt.name != prefer)
 
 
 def open_access(
@@ -101,8 +107,13 @@ def open_access(
     reset: Callable[[], None] | None,
     rng: Random,
     progress: ProgressCallback | None,
+    prefer: str | None = None,
+    on_attempt: Callable[[str], None] | None = None,
 ) -> tuple[str, Transport]:
     """Run the attempts until one opens the chip; the protocol's name and the secure channel.
+
+    ``prefer`` names the protocol to try first (see ``attempts``); ``on_attempt`` is told the
+    protocol of each attempt as it starts, so the caller can count them per card.
 
     Raises:
         ValueError: no keys were given.
@@ -112,7 +123,7 @@ def open_access(
     """
     if not keys:
         raise ValueError("at least one access key is needed")
-    plan = attempts(keys, info)
+    plan = attempts(keys, info, prefer)
     refusals: list[AccessDenied] = []
     pace_refused = False
     for attempt in plan:
@@ -122,6 +133,8 @@ def open_access(
             progress("access", len(refusals), len(plan))
         if refusals and reset is not None:
             reset()
+        if on_attempt is not None:
+            on_attempt(attempt.name)
         try:
             return attempt.name, _run(attempt, link, info, rng)
         except AccessDenied as err:

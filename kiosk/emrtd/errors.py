@@ -136,3 +136,29 @@ class PartialRead(ReadInterrupted):
     def __init__(self, file: str, partial: bytes, reason: str) -> None:
         super().__init__(file, len(partial), reason)
         self.partial = partial
+
+
+class CardReplaced(EmrtdError):
+    """The card put back after a loss is not the card being read.
+
+    Told by EF.SOD: its first chunk, read again after the new access, differs from the bytes
+    already held (the UID cannot tell: eMRTDs randomise it). Nothing held may be mixed with
+    what the other card would give.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        super().__init__(f"the card put back holds another {file}")
+
+
+class ReadLimitExceeded(ReadInterrupted):
+    """A READ BINARY of ``size`` bytes was more than the reader carries; the session is broken.
+
+    Raised once, while the largest safe size is being probed. ``limit`` is the largest size
+    that went through; the next session reads with it and resumes where this one stopped.
+    """
+
+    def __init__(self, file: str, size: int, limit: int, reason: str) -> None:
+        super().__init__(file, 0, f"{size} bytes refused ({reason})")
+        self.size = size
+        self.limit = limit

@@ -162,7 +162,8 @@ def read_file(
         transport: the link, usually a secure channel.
         ef: the file.
         settings: chunking, extended length, SFI use, size cap.
-        progress: called after each chunk with ``(ef.name, done, total)``.
+        progress: called after each chunk with ``(ef.name, done, total)``; a resumed read
+            reports from its first new chunk, so no offset is reported twice.
         cancel: checked before every APDU.
         resume: the ``partial`` bytes of an earlier ``PartialRead`` of the same file.
 
@@ -190,12 +191,14 @@ def _read_into(
     cancel: threading.Event | None,
 ) -> None:
     sfi = _open(transport, ef, settings, len(buffer), cancel)
-    if not buffer:
+    resumed = bool(buffer)
+    if not resumed:
         raise_if_cancelled(cancel)
         buffer += read_binary(transport, 0, HEADER_PROBE, sfi=sfi)
         sfi = None
     total = _declared_size(ef, bytes(buffer), settings.max_size or ef.max_size)
-    _report(progress, ef, len(buffer), total)
+    if not resumed:  # a resumed file reports only what this session reads
+        _report(progress, ef, len(buffer), total)
     while len(buffer) < total:
         raise_if_cancelled(cancel)
         buffer += _next_chunk(transport, ef, settings, len(buffer), total, sfi)

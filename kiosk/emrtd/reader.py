@@ -14,6 +14,12 @@ then runs under the Chip Authentication keys, whose switch the SELECT of the pro
 
 The transport stack, from the card up: the caller's transport, ``Cancellable`` (stops between
 two APDUs), ``Recorder`` (counts exchanges), then the secure channel once access succeeds.
+
+A read can outlive its session (``kiosk.emrtd.resume``): given a ``ReadJournal``, a call on the
+card put back opens it again (with the protocol that worked first), reads EF.SOD's first chunk
+again and raises ``CardReplaced`` if it differs from the bytes held, then reads only what is
+missing, from the last verified offset. Given ``probe``, the first read on a reader of unknown
+capacity finds the largest READ BINARY it carries (``_probe_read_limit``).
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk.emrtd.access import AccessKey, open_access, pace_info, read_card_access
+from kiosk.emrtd.atr import card_type
 from kiosk.emrtd.auth.active import (
     ActiveAuthenticationEvidence,
     ActiveAuthenticationOutcome,
@@ -44,7 +51,16 @@ from kiosk.emrtd.auth.verdict import (
     ChipVerdictResult,
     decide_chip_verdict,
 )
-from kiosk.emrtd.errors import MalformedData, StatusWordError
+from kiosk.emrtd.errors import (
+    CardRemoved,
+    CardReplaced,
+    MalformedData,
+    PartialRead,
+    ReadLimitExceeded,
+    SecureMessagingError,
+    StatusWordError,
+    TransportError,
+)
 from kiosk.emrtd.files import (
     DEFAULT_SETTINGS,
     EF_CARD_ACCESS,
@@ -69,6 +85,7 @@ from kiosk.emrtd.lds import dg14 as dg14_file
 from kiosk.emrtd.lds import dg15 as dg15_file
 from kiosk.emrtd.lds.dg2 import FaceImage
 from kiosk.emrtd.lds.dg13 import DG13File
+from kiosk.emrtd.resume import AccessMemory, ReadJournal
 from kiosk.emrtd.tlv import iter_tlvs
 from kiosk.emrtd.transport import Cancellable, Recorder, Transport
 
@@ -85,6 +102,10 @@ EF_ATR_INFO = 0x2F01
 TAG_EXTENDED_LENGTH_INFO = 0x7F66
 SM_OVERHEAD = 48
 """Bytes a protected answer adds around the data: DO'87 header and padding, DO'99, DO'8E, SW."""
+
+PROBE_SIZES = (0x0400, 0x0800)
+"""READ BINARY sizes tried, smallest first, before the chip's own chunk: a reader whose buffer
+is too small breaks the session, so growing sizes cost at most one broken session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +128,10 @@ class ChipRead:
         portrait: the face image record of DG2 (image bytes undecoded).
         evidence: the AA challenge and signature and the CA transcript.
         warnings: disagreements between DG1 and DG13, and MRZ findings that do not stop the read.
-        apdus: the number of APDU exchanges the read took.
-        timings_ms: milliseconds per phase ("access", each file, "verify").
+        apdus: the number of APDU exchanges the read took (every session).
+        timings_ms: milliseconds per phase ("access", each file, "verify"), every session.
+        sessions: how many times the chip was opened (1, plus one per resumption).
+        access_attempts: access attempts made on this card, every session counted.
     """
 
     access: str
@@ -124,6 +147,8 @@ class ChipRead:
     warnings: tuple[str, ...]
     apdus: int
     timings_ms: Mapping[str, float]
+    sessions: int = 1
+    access_attempts: int = 1
 
 
 def read_document(
@@ -137,6 +162,11 @@ def read_document(
     cancel: threading.Event | None = None,
     reset: Callable[[], None] | None = None,
     rng: Callable[[int], bytes] = os.urandom,
+    journal: ReadJournal | None = None,
+    memory: AccessMemory | None = None,
+    atr: bytes = b"",
+    read_limit: int | None = None,
+    probe: bool = False,
 ) -> ChipRead:
     """Read and verify the document on ``transport``.
 
@@ -152,29 +182,50 @@ def read_document(
         cancel: checked before every APDU.
         reset: resets the card between access attempts (a warm reset, or RF off and on).
         rng: the random source of the protocols (fixed only in known-answer tests).
+        journal: the card's read so far; pass the same one again on the card put back after
+            a ``PartialRead`` or ``CardRemoved`` to resume (see ``kiosk.emrtd.resume``).
+        memory: the access protocol per card type: recalled to order the attempts, and told
+            what worked.
+        atr: the card's ATR, whose historical bytes name its type for ``memory``.
+        read_limit: the largest READ BINARY the reader is known to carry.
+        probe: find that largest size on this read (the reader's model is new); the result
+            is in ``journal.read_limit``.
 
     Raises:
         FileNotFound: the card has no eMRTD application (an old barcode card, a dead chip).
         AccessDenied: every key was refused (``wrong_key``) or the chip refused the protocol.
         Cancelled: ``cancel`` was set; the read stopped between two APDUs.
         PartialRead: the card left part-way; says which file and how far.
+        ReadLimitExceeded: probing found the reader's limit and broke the session.
+        CardReplaced: the card put back is not the one the journal's files came from.
         MalformedData: a file does not have the structure the standard requires.
     """
-    timings: dict[str, float] = {}
+    journal = journal if journal is not None else ReadJournal()
+    timings = journal.timings_ms
     recorder = Recorder(Cancellable(transport, cancel or threading.Event()))
-    with _timed(timings, "access"):
-        card_access = read_card_access(recorder)
-        chosen = settings or announced_settings(recorder)
-        info = pace_info(card_access)
-        access, channel = open_access(recorder, keys, info, reset=reset, rng=rng, progress=progress)
-    files = _read_files(channel, chosen, progress, cancel, timings)
-    if card_access is not None:
-        files = {EF_CARD_ACCESS.name: card_access, **files}
-    with _timed(timings, "verify"):
-        checked = _verify(files, trust, today)
-    chip, active = _clone_checks(channel, recorder, files, rng, timings)
+    try:
+        with _timed(timings, "access"):
+            card_access = read_card_access(recorder)
+            if journal.settings is None:
+                journal.settings = settings or announced_settings(recorder)
+            limit = read_limit if journal.read_limit is None else journal.read_limit
+            chosen = limited_settings(journal.settings, limit)
+            kind = card_type(atr, card_access)
+            channel = _open(
+                recorder, keys, card_access, kind, journal, memory, reset, rng, progress
+            )
+        _check_same_card(channel, journal, chosen)
+        probing = probe and limit is None and chosen.extended_length
+        files = _read_files(channel, chosen, progress, cancel, journal, probing)
+        if card_access is not None:
+            files = {EF_CARD_ACCESS.name: card_access, **files}
+        with _timed(timings, "verify"):
+            checked = _verify(files, trust, today)
+        chip, active = _clone_checks(channel, recorder, files, rng, timings)
+    finally:
+        journal.apdus += len(recorder.exchanges)
     return ChipRead(
-        access=access,
+        access=journal.access or "",
         files=files,
         mrz=checked.mrz,
         personal=checked.personal,
@@ -185,9 +236,77 @@ def read_document(
         verdict=decide_chip_verdict(checked.passive, chip.result, active.result),
         evidence=AuthenticationEvidence(chip.transcript, active.evidence),
         warnings=(*checked.mrz.warnings, *_disagreements(checked.mrz, checked.personal)),
-        apdus=len(recorder.exchanges),
-        timings_ms=timings,
+        apdus=journal.apdus,
+        timings_ms=dict(timings),
+        sessions=journal.sessions,
+        access_attempts=journal.attempts,
     )
+
+
+def limited_settings(settings: ReadSettings, limit: int | None) -> ReadSettings:
+    """``settings`` with chunks no larger than ``limit``: short APDUs when it is that small."""
+    if limit is None or settings.chunk <= limit:
+        return settings
+    if limit <= SHORT_CHUNK:
+        return replace(settings, extended_length=False, chunk_size=None)
+    return replace(settings, chunk_size=limit)
+
+
+def _open(
+    link: Transport,
+    keys: Sequence[AccessKey],
+    card_access: bytes | None,
+    kind: str,
+    journal: ReadJournal,
+    memory: AccessMemory | None,
+    reset: Callable[[], None] | None,
+    rng: Callable[[int], bytes],
+    progress: ProgressCallback | None,
+) -> Transport:
+    """Open the chip, the protocol that worked on this card (or this type) first."""
+    journal.card_type = kind
+    prefer = journal.access or (memory.recall(kind) if memory is not None else None)
+
+    def count(_protocol: str) -> None:
+        journal.attempts += 1
+
+    access, channel = open_access(
+        link,
+        keys,
+        pace_info(card_access),
+        reset=reset,
+        rng=rng,
+        progress=progress,
+        prefer=prefer,
+        on_attempt=count,
+    )
+    journal.access = access
+    journal.sessions += 1
+    if memory is not None:
+        memory.remember(kind, access)
+    return channel
+
+
+def _check_same_card(channel: Transport, journal: ReadJournal, settings: ReadSettings) -> None:
+    """Prove that the card opened holds the EF.SOD whose bytes the journal holds.
+
+    Before any byte of EF.SOD is held, nothing can prove it, so what is held (EF.COM at most)
+    is dropped and read again. The comparison covers the first chunk (or what is held of it):
+    past the header it holds the hash of every data group.
+
+    Raises:
+        CardReplaced: the bytes differ.
+    """
+    held = journal.held(EF_SOD.name)
+    if not held:
+        journal.forget_files()
+        return
+    select_file(channel, EF_SOD.fid)
+    length = min(len(held), settings.chunk)
+    again = read_binary(channel, 0, length, extended=settings.extended_length)
+    if again != held[:length]:
+        journal.forget_files()
+        raise CardReplaced(EF_SOD.name)
 
 
 def announced_settings(link: Transport) -> ReadSettings:
@@ -224,11 +343,16 @@ def _read_files(
     settings: ReadSettings,
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
-    timings: dict[str, float],
+    journal: ReadJournal,
+    probe: bool,
 ) -> dict[str, bytes]:
+    """EF.COM, EF.SOD and the data groups COM lists; those the journal holds are not read."""
+
     def read(ef: ElementaryFile) -> bytes:
-        with _timed(timings, ef.name):
-            return read_file(channel, ef, settings=settings, progress=progress, cancel=cancel)
+        if ef.name not in journal.files:
+            with _timed(journal.timings_ms, ef.name):
+                journal.files[ef.name] = _read_one(channel, ef, settings, progress, cancel, journal)
+        return journal.files[ef.name]
 
     files = {EF_COM.name: read(EF_COM)}
     present = com_file.parse(files[EF_COM.name]).data_groups
@@ -236,11 +360,66 @@ def _read_files(
     if missing:
         raise MalformedData("EF.COM", f"DG{missing[0]} is not listed")
     files[EF_SOD.name] = read(EF_SOD)
+    if probe:
+        _probe_read_limit(channel, settings, journal)
     for number in READ_ORDER:
         if number in present:
             ef = data_group(number)
             files[ef.name] = read(ef)
     return files
+
+
+def _read_one(
+    channel: Transport,
+    ef: ElementaryFile,
+    settings: ReadSettings,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    journal: ReadJournal,
+) -> bytes:
+    """Read ``ef`` from where the journal left it; keep the verified part if the card leaves."""
+    try:
+        data = read_file(
+            channel,
+            ef,
+            settings=settings,
+            progress=progress,
+            cancel=cancel,
+            resume=journal.partial.get(ef.name, b""),
+        )
+    except PartialRead as err:
+        journal.partial[ef.name] = err.partial
+        raise
+    journal.partial.pop(ef.name, None)
+    return data
+
+
+def _probe_read_limit(channel: Transport, settings: ReadSettings, journal: ReadJournal) -> None:
+    """Find the largest READ BINARY this reader carries, on DG2 (the largest file).
+
+    Sizes grow from ``PROBE_SIZES`` to the chip's own chunk. What each read brings is DG2's
+    beginning, kept as its verified part, so the probe costs a few APDUs and no bytes. A size
+    the reader refuses (a transport error, a status word, a spoiled answer) ends the session:
+    ``journal.read_limit`` keeps the last size that went through.
+
+    Raises:
+        ReadLimitExceeded: the reader refused a size.
+        CardRemoved: the card left during the probe (nothing is learnt).
+    """
+    group = data_group(2)
+    select_file(channel, group.fid)
+    good = SHORT_CHUNK
+    for size in (*(s for s in PROBE_SIZES if s < settings.chunk), settings.chunk):
+        try:
+            data = read_binary(channel, 0, size, extended=True)
+        except CardRemoved:
+            raise
+        except (TransportError, StatusWordError, SecureMessagingError) as err:
+            journal.read_limit = good
+            raise ReadLimitExceeded(group.name, size, good, type(err).__name__) from err
+        journal.partial[group.name] = data
+        good = size
+    journal.read_limit = good
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,10 @@ the caller's control: ``insert`` powers a card up in the field, ``remove`` pulls
 tests and the demo can take the card away at any moment. A card that leaves by itself (the
 ``removed-mid-read`` fault) is gone from the reader as well. Each insertion is a new session;
 the transport of an old one raises ``CardRemoved`` for good, as a real reader's handle does.
+
+A card inserted with a ``TagLoss`` is lifted once half-way through the file it names and put
+back (the same card, or the loss's replacement) after its delay, by a timer thread of the
+simulation's own: the hand of the citizen, not a device thread.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.os import ChipOS
 from kiosk.devices.sim.chip.profile import CardProfile, build_profile
 from kiosk.devices.sim.chip.security import Random
+from kiosk.devices.sim.lift import TagLoss
 from kiosk.domain.errors import Cancelled, ErrorCode
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.errors import CardRemoved
@@ -50,6 +55,8 @@ class SimulatedReader:
         self._rng = rng
         self._changed = threading.Condition()
         self._chip: ChipOS | None = None
+        self._profile: CardProfile | None = None
+        self._loss: TagLoss | None = None
         self._insertions = 0
         if profile is not None:
             self.insert(profile)
@@ -60,10 +67,15 @@ class SimulatedReader:
         with self._changed:
             return self._chip is not None
 
-    def insert(self, profile: CardProfile) -> None:
-        """Put a card on the reader: it powers up, and any earlier card is gone."""
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
+        """Put a card on the reader: it powers up, and any earlier card is gone.
+
+        With ``loss``, the card is lifted once during ``loss.file`` and a card is put back
+        ``loss.delay`` seconds later.
+        """
         with self._changed:
-            self._chip = ChipOS(profile, self._rng)
+            self._chip = ChipOS(profile, self._rng, loss.file if loss else None)
+            self._profile, self._loss = profile, loss
             self._insertions += 1
             self._changed.notify_all()
 
@@ -103,8 +115,19 @@ class SimulatedReader:
             try:
                 return chip.transmit(command)
             except CardRemoved:
-                self.remove()  # the chip left by itself (removed-mid-read)
+                self.remove()  # the chip left by itself (removed-mid-read, or lifted)
+                self._put_back_later()
                 raise
+
+    def _put_back_later(self) -> None:
+        """After a lift, lay the card (or the replacement) down again once the delay is over."""
+        loss, self._loss = self._loss, None
+        if loss is None or self._profile is None:
+            return
+        returning = loss.returning(self._profile)
+        timer = threading.Timer(loss.delay, self.insert, (returning,))
+        timer.daemon = True
+        timer.start()
 
     def _wait_while_present(self, insertion: int, cancel: threading.Event) -> None:
         """Return once the card of ``insertion`` has left."""

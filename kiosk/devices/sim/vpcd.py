@@ -6,7 +6,9 @@ material") listens on TCP and the card side connects to it as a client (facts/en
 big-endian length and a payload. From vpcd, a one-byte payload is a control code (00 power
 off, 01 power on, 02 reset, 04 send the ATR); anything longer is a command APDU, answered
 with the response APDU. The connection is the card's presence: closing it is pulling the card,
-which is what a ``removed-mid-read`` chip does.
+which is what a ``removed-mid-read`` chip does. With a ``TagLoss`` the card is lifted once
+(the connection closed) and put back after the delay (a new connection, a freshly powered
+chip of the same profile or of the replacement).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import threading
 from kiosk.devices.sim.chip.os import ChipOS
 from kiosk.devices.sim.chip.profile import CardProfile
 from kiosk.devices.sim.chip.security import Random
+from kiosk.devices.sim.lift import TagLoss
 from kiosk.emrtd.errors import CardRemoved
 
 DEFAULT_HOST = "127.0.0.1"
@@ -55,25 +58,36 @@ def serve(
     port: int = DEFAULT_PORT,
     *,
     rng: Random = os.urandom,
+    loss: TagLoss | None = None,
 ) -> None:
     """Connect to vpcd and play the card until ``stop`` is set, vpcd hangs up or the card leaves.
+
+    With ``loss``, the card that leaves during ``loss.file`` comes back after ``loss.delay``
+    seconds (``loss.replacement`` if given) and is played the same way.
 
     Raises:
         OSError: vpcd cannot be reached or the connection breaks.
     """
-    chip = ChipOS(profile, rng)
+    lifted = _play(ChipOS(profile, rng, loss.file if loss else None), stop, host, port)
+    if lifted and loss is not None and not stop.wait(loss.delay):
+        _play(ChipOS(loss.returning(profile), rng), stop, host, port)
+
+
+def _play(chip: ChipOS, stop: threading.Event, host: str, port: int) -> bool:
+    """Play ``chip`` on one connection; True when it ended because the card left the field."""
     with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as connection:
         connection.settimeout(POLL_SECONDS)
         while not stop.is_set():
             message = _receive(connection, stop)
             if message is None:
-                return
+                return False
             try:
                 reply = answer(chip, message)
             except CardRemoved:
-                return
+                return True
             if reply is not None:
                 connection.sendall(frame(reply))
+    return False
 
 
 def answer(chip: ChipOS, message: bytes) -> bytes | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from kiosk.devices.sim.chip import status
+from kiosk.devices.sim.chip import faults, status
 from kiosk.devices.sim.chip.faults import Fault, MACCorruptor
 from kiosk.devices.sim.chip.filesystem import Access, DedicatedFile, ElementaryFile
 from kiosk.devices.sim.chip.profile import MAX_EXTENDED, CardProfile
@@ -82,10 +82,16 @@ class ChipOS:
     Args:
         profile: the card's files, key and capabilities.
         rng: the chip's random source (challenges and BAC key halves).
+        leave_during: the name of a file whose read past its middle takes the card out of
+            the field, once (a tag loss, ``kiosk.devices.sim.lift``); None for a card that
+            stays.
     """
 
-    def __init__(self, profile: CardProfile, rng: Random = os.urandom) -> None:
+    def __init__(
+        self, profile: CardProfile, rng: Random = os.urandom, leave_during: str | None = None
+    ) -> None:
         self._profile = profile
+        self._leave_during = leave_during
         self._security = CardSecurity(
             profile.access_key, profile.can, profile.pace, profile.keys, rng
         )
@@ -268,6 +274,10 @@ class ChipOS:
         if offset >= len(ef.content):
             raise Refusal(status.OFFSET_OUTSIDE_EF)
         end = min(offset + size, len(ef.content))
+        leaves_at = faults.removal_offset(ef.content) if ef.name == self._leave_during else None
+        if leaves_at is not None and end > leaves_at:
+            self._leave_during = None
+            raise CardRemoved(f"the card was lifted while {ef.name} was read")
         if ef.leaves_at is not None and end > ef.leaves_at:
             raise CardRemoved(f"the card left the field while {ef.name} was read")
         return ef.content[offset:end]
