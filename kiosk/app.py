@@ -4,6 +4,10 @@
 station's keys (creating them, with the recovery copy, at first run), and wires the services to
 one shared context. Only this module names concrete implementations: which key custody, which
 devices, which clock.
+
+Concrete devices are imported where they are built, not at the top: the desktop app reaches its
+login screen without loading OpenCV, the PC/SC and NFC stacks or the chip emulator, which the
+first device check or enrolment step loads instead.
 """
 
 from __future__ import annotations
@@ -15,40 +19,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from kiosk.config import ConfigError, Settings
-from kiosk.devices.camera.files import FileCamera
-from kiosk.devices.camera.opencv import CameraSettings, OpenCVCamera
-from kiosk.devices.card import listing
-from kiosk.devices.card.nfcpy import PREFIX as NFC_PREFIX
-from kiosk.devices.card.nfcpy import NFCReader
-from kiosk.devices.card.pcsc import PCSCReader
 from kiosk.devices.errors import Unavailable
-from kiosk.devices.ports import Camera, CardReader, DocumentScanner
-from kiosk.devices.scanner.camera import CameraScanner
-from kiosk.devices.scanner.files import FileScanner
-from kiosk.devices.sim import citizens
-from kiosk.devices.sim.chip.faults import FAULTS, Fault
-from kiosk.devices.sim.chip.profile import CardProfile, build_profile
-from kiosk.devices.sim.citizens import CitizenRecord, demo_face_photo
-from kiosk.devices.sim.pki import is_test_anchor, load_or_create
-from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.domain.clock import Clock, SystemClock, to_local
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Station, Unit
 from kiosk.domain.validators import ValidationFailed
 from kiosk.emrtd import MalformedData, TrustStore
-from kiosk.face.engine import FaceEngine, InProcessFace
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.services.enrolment import EnrolmentService
-from kiosk.services.face_capture import FaceCaptureService
 from kiosk.services.maintenance import MaintenanceService
 from kiosk.services.receipts import ReceiptService
 from kiosk.services.records import RecordService
@@ -69,6 +56,14 @@ from kiosk.store.keys import StationKeys, rotate_master_key, unlock
 from kiosk.store.migrate import current_revisions, upgrade_to_head
 from kiosk.store.recovery import RecoveryPublicKey, load_recovery_public_key
 from kiosk.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from kiosk.devices.card.listing import BackendReaders
+    from kiosk.devices.ports import Camera, CardReader, DocumentScanner
+    from kiosk.devices.sim.chip.profile import CardProfile
+    from kiosk.devices.sim.citizens import CitizenRecord
+    from kiosk.face.engine import FaceEngine
+    from kiosk.services.face_capture import FaceCaptureService
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +294,8 @@ def trust_store(settings: Settings, override: Path | None = None) -> TrustStore:
         ConfigError: a test anchor is installed outside demo mode (design.md: the kiosk refuses).
         DomainError: TRUST_STORE_INVALID, the folder is missing or holds a broken certificate.
     """
+    from kiosk.devices.sim.pki import is_test_anchor, load_or_create
+
     if override is not None:
         return _load_anchors(override)
     installed = trust_folder(settings)
@@ -331,6 +328,8 @@ def simulated_card_reader(
         DomainError: READER_REFUSED outside demo mode.
         ValidationFailed: an unknown citizen or fault name.
     """
+    from kiosk.devices.sim.reader import SimulatedReader
+
     return SimulatedReader(simulated_card(settings, citizen, fault))
 
 
@@ -343,6 +342,10 @@ def simulated_card(
         DomainError: READER_REFUSED outside demo mode.
         ValidationFailed: an unknown citizen or fault name.
     """
+    from kiosk.devices.sim import citizens
+    from kiosk.devices.sim.chip.faults import FAULTS, Fault
+    from kiosk.devices.sim.chip.profile import build_profile
+
     if not settings.demo:
         raise DomainError(ErrorCode.READER_REFUSED, "simulated card outside demo mode")
     if fault is not None and fault not in FAULTS:
@@ -370,6 +373,10 @@ def card_reader(settings: Settings, name: str | None = None) -> CardReader:
         DomainError: READER_REFUSED for a simulated or virtual reader outside demo mode.
         Unavailable: READER_UNAVAILABLE, no reader is named.
     """
+    from kiosk.devices.card.nfcpy import PREFIX as NFC_PREFIX
+    from kiosk.devices.card.nfcpy import NFCReader
+    from kiosk.devices.card.pcsc import PCSCReader
+
     devices = settings.devices
     if name is None and devices.card_reader == "sim":
         return simulated_card_reader(settings)
@@ -382,8 +389,10 @@ def card_reader(settings: Settings, name: str | None = None) -> CardReader:
     return PCSCReader(chosen, demo=settings.demo)
 
 
-def card_readers() -> tuple[listing.BackendReaders, ...]:
+def card_readers() -> tuple[BackendReaders, ...]:
     """Every card reader present, per backend (``kiosk card readers``)."""
+    from kiosk.devices.card import listing
+
     return listing.list_all()
 
 
@@ -406,6 +415,9 @@ def simulated_camera(settings: Settings, record: CitizenRecord, fps: float = 30.
     Raises:
         DomainError: CAMERA_UNAVAILABLE outside demo mode.
     """
+    from kiosk.devices.camera.files import FileCamera
+    from kiosk.devices.sim.citizens import demo_face_photo
+
     if not settings.demo:
         raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "simulated camera outside demo mode")
     return FileCamera(demo_face_photo(record), fps=fps)
@@ -417,11 +429,18 @@ def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCa
     ``engine`` None runs dlib in this process (headless demo, command line); the desktop app
     passes its ``FaceWorker`` so the GUI process never runs dlib.
     """
+    from kiosk.face.engine import InProcessFace
+    from kiosk.services.face_capture import FaceCaptureService
+
     return FaceCaptureService(engine or InProcessFace(), settings.face.match_threshold)
 
 
 def configured_camera(settings: Settings) -> Camera:
     """The face camera: the simulated one in demo mode, else the one the settings name."""
+    from kiosk.devices.camera.files import FileCamera
+    from kiosk.devices.camera.opencv import CameraSettings, OpenCVCamera
+    from kiosk.devices.sim import citizens
+
     devices = settings.devices
     if settings.demo:
         return simulated_camera(settings, citizens.list_citizens()[0])
@@ -432,6 +451,10 @@ def configured_camera(settings: Settings) -> Camera:
 
 def configured_scanner(settings: Settings) -> DocumentScanner | None:
     """The document scanner the settings name (the demo has no card images to scan yet)."""
+    from kiosk.devices.camera.opencv import CameraSettings, OpenCVCamera
+    from kiosk.devices.scanner.camera import CameraScanner
+    from kiosk.devices.scanner.files import FileScanner
+
     devices = settings.devices
     if settings.demo:
         return None
