@@ -68,11 +68,13 @@ class SecuritySettings:
 
     ``key_dir`` holds the master key (a folder only the kiosk account can open; empty means
     ``keys`` in the data folder); ``recovery_public_key`` is the province's PEM public key, to
-    which a recovery copy of the master key is wrapped at first run (required outside demo).
+    which a recovery copy of the master key is wrapped at first run (required outside demo);
+    ``update_public_key`` the PEM Ed25519 key that signs update packages (``kiosk update``).
     """
 
     key_dir: str = ""
     recovery_public_key: str = ""
+    update_public_key: str = ""
     idle_lock_minutes: int = 5
     lockout_attempts: int = 5
     lockout_minutes: int = 15

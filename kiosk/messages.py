@@ -169,6 +169,16 @@ _CATALOGUE: dict[ErrorCode, tuple[str, str, str]] = {
         N_("Kiểm tra chống giả mạo của chip không đạt ({reason})."),
         N_("Không tiếp nhận hồ sơ. Báo lãnh đạo đơn vị."),
     ),
+    ErrorCode.UPDATE_INVALID: (
+        N_("Gói cập nhật không hợp lệ"),
+        N_("Gói cập nhật không được cài vì: {reason}."),
+        N_("Không cài gói này. Lấy lại gói và tệp chữ ký từ nguồn chính thức của tỉnh."),
+    ),
+    ErrorCode.UPDATE_FAILED: (
+        N_("Cài cập nhật không thành công"),
+        N_("Gói cập nhật hợp lệ nhưng trình cài đặt báo lỗi (mã {status})."),
+        N_("Phiên bản cũ vẫn dùng được. Báo cán bộ kỹ thuật, gửi kèm gói hỗ trợ."),
+    ),
     ErrorCode.TRUST_STORE_INVALID: (
         N_("Chứng thư số không hợp lệ"),
         N_("Tệp chứng thư số không nhập được: {reason}."),

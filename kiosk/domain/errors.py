@@ -81,6 +81,9 @@ class ErrorCode(StrEnum):
     # Printing and receipts
     PRINTER_UNAVAILABLE = "printer_unavailable"
     RECEIPT_INVALID = "receipt_invalid"
+    # Installation and updates
+    UPDATE_INVALID = "update_invalid"
+    UPDATE_FAILED = "update_failed"
 
 
 _DEVICE = {
@@ -89,7 +92,7 @@ _DEVICE = {
     ErrorCode.KEY_UNAVAILABLE, ErrorCode.BACKUP_FAILED, ErrorCode.READER_UNAVAILABLE,
     ErrorCode.READER_REFUSED, ErrorCode.NO_CARD, ErrorCode.CARD_REMOVED, ErrorCode.CARD_REPLACED,
     ErrorCode.CARD_NOT_EMRTD, ErrorCode.ACCESS_DENIED, ErrorCode.CHIP_PROTOCOL,
-    ErrorCode.CAMERA_UNAVAILABLE, ErrorCode.PRINTER_UNAVAILABLE,
+    ErrorCode.CAMERA_UNAVAILABLE, ErrorCode.PRINTER_UNAVAILABLE, ErrorCode.UPDATE_FAILED,
 }  # fmt: skip
 _SERVER = {
     ErrorCode.SERVER_UNREACHABLE, ErrorCode.SERVER_REFUSED, ErrorCode.SERVER_AUTH,
