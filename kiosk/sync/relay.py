@@ -81,7 +81,7 @@ class Relay:
         self._sealer = sealer
         self._station = station
         self._policy = policy or RetryPolicy()
-        self._on_status = on_status
+        self.on_status = on_status
         self._interval = interval
         self._timeout = timeout
         self._link = LinkState()
@@ -141,8 +141,8 @@ class Relay:
         with self._round_lock:
             self._round()
             status = self.status()
-        if self._on_status is not None:
-            self._on_status(status)
+        if self.on_status is not None:
+            self.on_status(status)
         return status
 
     def status(self) -> SyncStatus:

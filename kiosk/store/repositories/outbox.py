@@ -138,6 +138,32 @@ class OutboxRepository:
         self._session.flush()
         return row.id
 
+    def enqueue_unbuildable(
+        self, application_id: ApplicationId, packet_id: PacketId, code: str, at: datetime
+    ) -> int:
+        """Record, as ``failed`` with ``code``, an approval whose packet could not be built.
+
+        The supervisor's outbox screen shows it; nothing is ever dropped silently.
+        """
+        row = OutboxRow(
+            packet_id=packet_id,
+            application_id=application_id,
+            kind=PacketKind.APPLICATION,
+            payload_sha256="",
+            size=0,
+            created_at=at,
+            attempts=0,
+            next_attempt_at=at,
+            state=DeliveryState.FAILED,
+            last_error_code=code,
+            last_error_at=at,
+            flagged=False,
+            conflict=False,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
     def held(self, limit: int = 50) -> list[HeldPacket]:
         """Packets waiting for the server's key, oldest first, opened for encryption."""
         query = (
@@ -284,6 +310,11 @@ class OutboxRepository:
         """The application's packet, if it has one."""
         query = select(OutboxRow).where(OutboxRow.application_id == application_id)
         row = self._session.scalar(query.order_by(OutboxRow.id.desc()).limit(1))
+        return None if row is None else _entry(row)
+
+    def find(self, packet_id: PacketId) -> OutboxEntry | None:
+        """The row of ``packet_id``, if this kiosk has it."""
+        row = self._session.scalar(select(OutboxRow).where(OutboxRow.packet_id == packet_id))
         return None if row is None else _entry(row)
 
     def acknowledgement(self, packet_id: PacketId) -> bytes | None:
