@@ -9,6 +9,7 @@ simulated) implementation. Calls are synchronous and blocking, and every long ca
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +89,27 @@ class CardReaderInfo:
     name: str
     is_virtual: bool
 
+    @property
+    def model(self) -> str:
+        """The reader's model: its name without the slot index (see ``reader_model``)."""
+        return reader_model(self.name)
+
+
+_SLOT_INDEX = re.compile(r"(\s+[0-9A-Fa-f]{1,2})+$")
+_NFC_DEVICE_NUMBERS = re.compile(r"(:\d+)+$")
+
+
+def reader_model(name: str) -> str:
+    """The model a reader name stands for, so what is learnt of one unit serves its siblings.
+
+    PC/SC names end in the slot index (``... 00 00`` from pcsc-lite, ``... 0`` from WinSCard);
+    nfcpy names end in bus and device numbers (``nfc:usb:001:023``), which change when the
+    reader is plugged in again, so every nfcpy reader on one bus type is one model.
+    """
+    if name.startswith("nfc:"):
+        return _NFC_DEVICE_NUMBERS.sub("", name)
+    return _SLOT_INDEX.sub("", name)
+
 
 @dataclass(frozen=True, slots=True)
 class CardInfo:
@@ -152,6 +174,31 @@ class CardReader(Protocol):
             kiosk.devices.errors.Timeout: no card came within ``timeout`` (code ``NO_CARD``).
             kiosk.domain.errors.Cancelled: ``cancel`` was set first.
         """
+        ...
+
+
+class CardMemory(Protocol):
+    """What the kiosk has learnt about card types and reader models, kept across restarts.
+
+    Card types are ``kiosk.emrtd.card_type`` names (the ATR's historical bytes and a hash of
+    EF.CardAccess); reader models are ``CardReaderInfo.model``. It is a ``kiosk.emrtd``
+    ``AccessMemory`` too, so a read can recall and remember the access protocol itself.
+    """
+
+    def recall(self, card_type: str) -> str | None:
+        """The access protocol that opened the last card of ``card_type``, if known."""
+        ...
+
+    def remember(self, card_type: str, access: str) -> None:
+        """Keep ``access`` as the protocol to try first on cards of ``card_type``."""
+        ...
+
+    def read_limit(self, model: str) -> int | None:
+        """The largest READ BINARY (bytes asked) readers of ``model`` carry, once probed."""
+        ...
+
+    def remember_read_limit(self, model: str, limit: int) -> None:
+        """Keep the largest READ BINARY probed on a reader of ``model``."""
         ...
 
 

@@ -5,6 +5,13 @@ MRZ, the card's QR code) into access keys in design.md's order (the CAN for PACE
 MRZ key for PACE and BAC), runs ``kiosk.emrtd.read_document`` on the card from the reader port,
 and hands back the identity in domain words with the raw read kept as evidence. Every failure of
 the chip or the link becomes one stable error code (translation at the boundary, cause kept).
+
+A card lifted mid-read is waited for (progress ``chip:card_lifted``: "đặt lại thẻ"), for at most
+``return_wait`` seconds and until cancelled; once it is back (``chip:card_back``) the read goes
+on from its last verified offset through the same ``ReadJournal``, and a different card put back
+is refused (``card_replaced``). With a ``CardMemory`` the service lets the read start with the
+access protocol that opened the last card of the same type, and probes the largest READ BINARY
+once per reader model, then reads with it.
 """
 
 from __future__ import annotations
@@ -17,18 +24,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk import emrtd
-from kiosk.devices.ports import CardReader, CardSession
+from kiosk.devices.ports import CardMemory, CardReader, CardSession
 from kiosk.domain.cccd import expiry_candidates, parse_qr
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.domain.validators import ValidationFailed, validate_id_number
-from kiosk.emrtd import AccessKey, CardDate, ChipRead, TrustStore, read_document
+from kiosk.emrtd import AccessKey, CardDate, ChipRead, ReadJournal, TrustStore, read_document
 
 log = logging.getLogger(__name__)
 
 CARD_WAIT_SECONDS = 30.0
+RETURN_WAIT_SECONDS = 30.0
+"""How long a lifted card is waited for before the read fails with ``card_removed``."""
+MAX_LOSSES = 5
+"""Losses one read survives; a card that keeps leaving is better read from the start, held still."""
+STEP_CARD_LIFTED = "chip:card_lifted"
+"""Progress while the lifted card is awaited: ``done`` losses so far, ``total`` MAX_LOSSES."""
+STEP_CARD_BACK = "chip:card_back"
+"""Progress once a card is back on the reader: the read resumes (same ``done`` and ``total``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +82,23 @@ class ChipReadingService:
     Args:
         trust: the CSCA anchors (in demo mode the installation's test CSCA is among them).
         today: the current local date (MRZ centuries, certificate validity).
+        memory: what was learnt of card types and reader models; None learns nothing (and
+            probes nothing).
+        return_wait: seconds a lifted card is waited for.
     """
 
-    def __init__(self, trust: TrustStore, today: Callable[[], date]) -> None:
+    def __init__(
+        self,
+        trust: TrustStore,
+        today: Callable[[], date],
+        *,
+        memory: CardMemory | None = None,
+        return_wait: float = RETURN_WAIT_SECONDS,
+    ) -> None:
         self._trust = trust
         self._today = today
+        self._memory = memory
+        self._return_wait = return_wait
 
     def access_keys(self, given: AccessInput) -> list[AccessKey]:
         """The keys to try, in order: the CAN (PACE), then MRZ keys (PACE, then BAC).
@@ -110,28 +137,96 @@ class ChipReadingService:
         progress: ProgressSink | None = None,
         cancel: threading.Event | None = None,
     ) -> ChipReadOutcome:
-        """Wait for the card, read and verify it.
+        """Wait for the card, read and verify it; wait for it again if it is lifted mid-read.
 
         Raises:
             DomainError: with the code of what went wrong (no card, not an eMRTD, access
-                denied, card removed, malformed data...).
-            Cancelled: the officer cancelled.
+                denied, card removed and not put back in time, another card put back,
+                malformed data...).
+            Cancelled: the officer cancelled (also while the lifted card is awaited).
         """
         keys = self.access_keys(given)
         stop = cancel or threading.Event()
         session = _wait_for_card(reader, stop)
-        report = _progress_adapter(progress)
-        with _translated():
-            read = read_document(
-                session.transport,
-                keys,
-                self._trust,
-                today=self._today(),
-                progress=report,
-                cancel=stop,
-                reset=session.reset,
-            )
+        model = reader.describe().model
+        journal = ReadJournal(read_limit=self._read_limit(model))
+        losses = 0
+        while True:
+            try:
+                read = self._read_once(session, keys, journal, progress, stop)
+                break
+            except emrtd.ReadLimitExceeded as error:
+                log.info("reader %s carries READ BINARY of %d bytes at most", model, error.limit)
+                self._remember_limit(model, error.limit)
+                session = _wait_for_card(reader, stop)  # the card is still there
+            except (emrtd.ReadInterrupted, emrtd.CardRemoved) as error:
+                losses += 1
+                log.info("card lifted during the read (%d of %d): %s", losses, MAX_LOSSES, error)
+                if losses > MAX_LOSSES:
+                    raise translate(error) from error
+                session = self._await_return(reader, stop, progress, losses, error)
+            except emrtd.EmrtdError as error:
+                log.info("chip read failed: %s", error)
+                raise translate(error) from error
+        if journal.read_limit is not None:
+            self._remember_limit(model, journal.read_limit)
         return ChipReadOutcome(citizen_of(read), ChipVerdict(read.verdict.verdict.value), read)
+
+    def _read_once(
+        self,
+        session: CardSession,
+        keys: list[AccessKey],
+        journal: ReadJournal,
+        progress: ProgressSink | None,
+        cancel: threading.Event,
+    ) -> ChipRead:
+        """One session's part of the read: all of it, or up to the next loss."""
+        return read_document(
+            session.transport,
+            keys,
+            self._trust,
+            today=self._today(),
+            progress=_progress_adapter(progress),
+            cancel=cancel,
+            reset=session.reset,
+            journal=journal,
+            memory=self._memory,
+            atr=session.info.atr,
+            probe=self._memory is not None,
+        )
+
+    def _await_return(
+        self,
+        reader: CardReader,
+        cancel: threading.Event,
+        progress: ProgressSink | None,
+        losses: int,
+        error: emrtd.EmrtdError,
+    ) -> CardSession:
+        """Wait for a card to be put back; ``card_removed`` if none comes in time.
+
+        Raises:
+            DomainError: CARD_REMOVED, no card within ``return_wait`` seconds.
+            Cancelled: ``cancel`` was set while waiting.
+        """
+        if progress is not None:
+            progress(Progress(STEP_CARD_LIFTED, losses, MAX_LOSSES))
+        try:
+            session = reader.wait_for_card(self._return_wait, cancel)
+        except DomainError as waited:
+            if waited.code is not ErrorCode.NO_CARD:
+                raise
+            raise translate(error) from waited
+        if progress is not None:
+            progress(Progress(STEP_CARD_BACK, losses, MAX_LOSSES))
+        return session
+
+    def _read_limit(self, model: str) -> int | None:
+        return self._memory.read_limit(model) if self._memory is not None else None
+
+    def _remember_limit(self, model: str, limit: int) -> None:
+        if self._memory is not None:
+            self._memory.remember_read_limit(model, limit)
 
 
 def _can(text: str) -> emrtd.CANKey:
@@ -197,6 +292,8 @@ def translate(error: emrtd.EmrtdError) -> Exception:
         return DomainError(code, str(error), step=error.step)
     if isinstance(error, emrtd.ReadInterrupted | emrtd.CardRemoved):
         return DomainError(ErrorCode.CARD_REMOVED, str(error))
+    if isinstance(error, emrtd.CardReplaced):
+        return DomainError(ErrorCode.CARD_REPLACED, str(error), file=error.file)
     if isinstance(error, emrtd.MalformedData):
         return DomainError(ErrorCode.CHIP_DATA_MALFORMED, str(error), file=error.what)
     if isinstance(error, emrtd.SecureMessagingError):
