@@ -397,8 +397,15 @@ def card_readers() -> tuple[BackendReaders, ...]:
 
 
 def chip_reading(settings: Settings, trust: TrustStore | None = None) -> ChipReadingService:
-    """The chip-reading service with this kiosk's trust anchors and local date."""
-    return ChipReadingService(trust or trust_store(settings), local_today)
+    """The chip-reading service with this kiosk's trust anchors, local date and card memory.
+
+    The memory (``card_memory.json`` in the data folder) keeps the access protocol per card
+    type and the largest READ BINARY per reader model (docs/readers.md).
+    """
+    from kiosk.devices.card.memory import FILE_NAME, JsonCardMemory
+
+    memory = JsonCardMemory(settings.data_dir / FILE_NAME)
+    return ChipReadingService(trust or trust_store(settings), local_today, memory=memory)
 
 
 def local_today() -> date:
