@@ -69,6 +69,7 @@ GROUPS = {
     "keys": "keys",
     "trust": "trust",
     "support": "support",
+    "update": "update",
 }
 """Command word → its module in ``kiosk.commands``, in the order ``kiosk --help`` lists them."""
 
