@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
+from kiosk import __version__
 from kiosk.config import ConfigError, Settings
 from kiosk.devices.errors import Unavailable
 from kiosk.domain.clock import Clock, SystemClock, to_local
@@ -36,11 +38,12 @@ from kiosk.services.chip_reading import ChipReadingService
 from kiosk.services.context import AccountPolicy, ServiceContext
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.services.enrolment import EnrolmentService
-from kiosk.services.maintenance import MaintenanceService
+from kiosk.services.maintenance import MaintenanceService, RetentionPolicy
 from kiosk.services.receipts import ReceiptService
 from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
+from kiosk.services.sync_control import SyncControlService
 from kiosk.services.trust import TrustService
 from kiosk.services.users import UserService
 from kiosk.store.backup import SUFFIX as BACKUP_SUFFIX
@@ -49,6 +52,7 @@ from kiosk.store.custody import KeyCustody, LinuxKeyFile, WindowsDPAPI
 from kiosk.store.engine import (
     SessionFactory,
     StoreEngine,
+    checkpoint,
     create_session_factory,
     create_store_engine,
 )
@@ -56,6 +60,10 @@ from kiosk.store.keys import StationKeys, rotate_master_key, unlock
 from kiosk.store.migrate import current_revisions, upgrade_to_head
 from kiosk.store.recovery import RecoveryPublicKey, load_recovery_public_key
 from kiosk.store.uow import UnitOfWork
+from kiosk.sync.envelope import PacketSealer
+from kiosk.sync.outbox import PacketOutbox
+from kiosk.sync.relay import Relay
+from kiosk.sync.relay import Station as RelayStation
 
 if TYPE_CHECKING:
     from kiosk.devices.card.listing import BackendReaders
@@ -85,6 +93,7 @@ class Services:
     maintenance: MaintenanceService
     receipts: ReceiptService
     trust: TrustService
+    sync: SyncControlService
 
 
 @dataclass(slots=True)
@@ -114,6 +123,9 @@ class _StoreOperations:
         times = [path.stat().st_mtime for path in folder.glob(f"*{BACKUP_SUFFIX}")]
         return datetime.fromtimestamp(max(times), UTC) if times else None
 
+    def checkpoint(self) -> None:
+        checkpoint(self.engine)
+
     def _database_file(self) -> Path:
         database = self.engine.url.database
         if self.engine.dialect.name != "sqlite" or not database:
@@ -129,6 +141,7 @@ class Kiosk:
     context: ServiceContext
     services: Services
     operations: _StoreOperations
+    relay: Relay
 
     @property
     def keys(self) -> StationKeys:
@@ -139,11 +152,17 @@ class Kiosk:
         """Start the threads the running kiosk owns (the hourly backup); stop them on exit."""
         work = BackgroundWork()
         work.every(BACKUP_CHECK_SECONDS, "backup", self.services.maintenance.backup_if_due)
+        work.every(RETENTION_CHECK_SECONDS, "retention", self.services.maintenance.purge_due)
+        self.relay.start()
+        work.adopt(self.relay.stop)
         return work
 
 
 BACKUP_CHECK_SECONDS = 300.0
 """How often the backup thread asks whether a backup is due."""
+
+RETENTION_CHECK_SECONDS = 600.0
+"""How often the retention thread purges what its period has run out for."""
 
 
 class BackgroundWork:
@@ -156,6 +175,11 @@ class BackgroundWork:
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._stoppers: list[Callable[[float], None]] = []
+
+    def adopt(self, stop: Callable[[float], None]) -> None:
+        """Stop a thread started elsewhere (the sync relay) with the others."""
+        self._stoppers.append(stop)
 
     def every(self, seconds: float, name: str, task: Callable[[], object]) -> None:
         """Run ``task`` every ``seconds`` (first after ``seconds``) on a thread of its own."""
@@ -174,6 +198,8 @@ class BackgroundWork:
     def stop(self, timeout: float = 10.0) -> None:
         """Ask every loop to end and wait for the current rounds to finish."""
         self._stop.set()
+        for stop in self._stoppers:
+            stop(timeout)
         for thread in self._threads:
             thread.join(timeout)
 
@@ -214,7 +240,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Kiosk:
         signing_public_key=keys.signing_public_key,
     )
     _warm_up(context)
-    return Kiosk(settings, context, _services(context, operations), operations)
+    sealer = PacketSealer(keys.signing_key)
+    relay = Relay(
+        open_unit,
+        clock,
+        sealer,
+        RelayStation(__version__, time.monotonic()),
+        timeout=(5.0, settings.server.timeout_seconds),
+    )
+    services = _services(context, operations, PacketOutbox(sealer), relay)
+    return Kiosk(settings, context, services, operations, relay)
 
 
 def _warm_up(context: ServiceContext) -> None:
@@ -228,17 +263,29 @@ def _warm_up(context: ServiceContext) -> None:
 WARM_UP_ID_NUMBER = "000000000000"
 
 
-def _services(context: ServiceContext, operations: _StoreOperations) -> Services:
+def _services(
+    context: ServiceContext, operations: _StoreOperations, outbox: PacketOutbox, relay: Relay
+) -> Services:
+    outbox.on_enqueued = relay.wake
+    retention = operations.settings.retention
     return Services(
         session=SessionService(context),
         users=UserService(context),
         enrolment=EnrolmentService(context),
-        review=ReviewService(context),
+        review=ReviewService(context, outbox),
         records=RecordService(context),
         audit=AuditLogService(context),
-        maintenance=MaintenanceService(context, operations),
+        maintenance=MaintenanceService(
+            context,
+            operations,
+            RetentionPolicy(
+                timedelta(days=retention.days_after_acceptance),
+                timedelta(days=retention.draft_days),
+            ),
+        ),
         receipts=ReceiptService(context),
         trust=TrustService(context, trust_folder(operations.settings)),
+        sync=SyncControlService(context, relay),
     )
 
 

@@ -69,6 +69,8 @@ GROUPS = {
     "keys": "keys",
     "trust": "trust",
     "support": "support",
+    "sync": "sync",
+    "register": "sync",
     "update": "update",
 }
 """Command word → its module in ``kiosk.commands``, in the order ``kiosk --help`` lists them."""
@@ -88,8 +90,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true", help=_("chạy trên thiết bị mô phỏng"))
     groups = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for word in _groups_for(argv):
-        importlib.import_module(f"kiosk.commands.{GROUPS[word]}").register(groups)
+    # One module may own several words (``sync`` and ``register``): register it once.
+    for module in dict.fromkeys(GROUPS[word] for word in _groups_for(argv)):
+        importlib.import_module(f"kiosk.commands.{module}").register(groups)
     return parser
 
 

@@ -30,6 +30,17 @@ from kiosk.sync.registration import register
 from kiosk.sync.relay import Relay
 from kiosk.sync.status import CLOCK_TOLERANCE, SyncStatus
 
+__all__ = [
+    "OutboxLine",
+    "Problem",
+    "RegistrationResult",
+    "SyncControlService",
+    "SyncStatus",
+    "check_clock_in",
+    "problem_of",
+    "require_clock_ok",
+]
+
 log = logging.getLogger(__name__)
 
 SelfTestResult = str
@@ -118,12 +129,17 @@ class SyncControlService:
         self._lock = threading.Lock()
         self._self_test: SelfTestResult = "unknown"
         relay.on_status = self._publish
+        relay.self_test = self.self_test_result
 
     # -- for everyone ------------------------------------------------------------------------
 
     def status(self) -> SyncStatus:
         """Where delivery stands now (pending count, oldest age, last error, online or not)."""
         return self._relay.status()
+
+    def probe(self) -> SyncStatus:
+        """Ask the server now (a signed ping): whether it answers, and the clock offset."""
+        return self._relay.probe()
 
     def subscribe(self, listener: Callable[[SyncStatus], None]) -> None:
         """Call ``listener`` with the status after every relay round (on the relay's thread)."""
@@ -149,6 +165,10 @@ class SyncControlService:
     def self_test_result(self) -> SelfTestResult:
         """What the next request reports of the self-test."""
         return self._self_test
+
+    def release_stale(self) -> int:
+        """Put packets an interrupted process left ``sending`` back to ``pending``."""
+        return self._relay.release_stale()
 
     def run_once(self) -> SyncStatus:
         """One delivery round now, in the caller's thread (``kiosk sync run``)."""

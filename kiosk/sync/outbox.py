@@ -49,7 +49,8 @@ class PacketOutbox:
             cbor = schema.encode_packet(build_packet(source, packet_id, self.kiosk_id, at))
         except (PacketIncomplete, schema.SchemaError) as err:
             part = err.part if isinstance(err, PacketIncomplete) else str(err.field)
-            log.error("packet of an approved application cannot be built: %s missing", part)
+            # Audited and shown as a failed packet; INFO here because the record is the alarm.
+            log.info("packet of an approved application cannot be built: %s missing", part)
             uow.outbox.enqueue_unbuildable(application_id, packet_id, INCOMPLETE, at)
             details = {"packet": str(packet_id), "part": part}
             uow.audit.record_event(at, "system", INCOMPLETE, str(application_id), details)

@@ -50,11 +50,14 @@ StatusSink = Callable[[SyncStatus], None]
 
 @dataclass(frozen=True, slots=True)
 class Station:
-    """What the relay says about the station in every request's ``X-Kiosk-*`` headers."""
+    """What the relay says about the station in every request's ``X-Kiosk-*`` headers.
+
+    Attributes:
+        started: ``time.monotonic()`` when the process started (for the uptime).
+    """
 
     version: str
     started: float
-    self_test: Callable[[], str]
 
 
 class _RoundOver(Exception):
@@ -82,6 +85,7 @@ class Relay:
         self._station = station
         self._policy = policy or RetryPolicy()
         self.on_status = on_status
+        self.self_test: Callable[[], str] = lambda: "unknown"
         self._interval = interval
         self._timeout = timeout
         self._link = LinkState()
@@ -151,6 +155,33 @@ class Relay:
             status = read_status(uow, self._clock, self._link, self._policy.old_backlog)
         self._backlog = status.undelivered
         return status
+
+    def probe(self) -> SyncStatus:
+        """A signed ping (the self-test's and ``kiosk sync status``'s): online, clock offset."""
+        with self._round_lock:
+            with self._open_unit(True) as uow:
+                state = uow.sync_state.get()
+            if state.is_registered:
+                self._ping(self._client_of(state))
+            return self.status()
+
+    def _ping(self, client: ServerClient) -> None:
+        try:
+            reply = client.ping()
+        except ServerUnreachable as err:
+            self._link = LinkState(online=False, error_code=err.code.value)
+            return
+        except ServerKeyMismatch as err:
+            self._halt(err.code.value)
+            return
+        finally:
+            self._note_clock(client)
+        if reply.status == 200:
+            self._link = LinkState(online=True)
+        elif classify(reply.status, reply.code) is Outcome.PAUSE:
+            self._halt(reply.code or f"http_{reply.status}")
+        else:
+            self._link = LinkState(online=True, error_code=reply.code or f"http_{reply.status}")
 
     def release_stale(self) -> int:
         """Put rows a crash left ``sending`` back to ``pending`` (no relay may be running)."""
@@ -224,7 +255,7 @@ class Relay:
 
     def _info(self) -> KioskInfo:
         uptime = int(time.monotonic() - self._station.started)
-        return KioskInfo(self._station.version, uptime, self._backlog, self._station.self_test())
+        return KioskInfo(self._station.version, uptime, self._backlog, self.self_test())
 
     # -- packets ---------------------------------------------------------------------------
 
