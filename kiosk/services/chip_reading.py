@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ RETURN_WAIT_SECONDS = 30.0
 """How long a lifted card is waited for before the read fails with ``card_removed``."""
 MAX_LOSSES = 5
 """Losses one read survives; a card that keeps leaving is better read from the start, held still."""
+RETRY_SECONDS = 0.1
+"""Pause before opening again a card that was found but failed before the chip opened."""
 STEP_CARD_LIFTED = "chip:card_lifted"
 """Progress while the lifted card is awaited: ``done`` losses so far, ``total`` MAX_LOSSES."""
 STEP_CARD_BACK = "chip:card_back"
@@ -150,7 +153,7 @@ class ChipReadingService:
         session = _wait_for_card(reader, stop)
         model = reader.describe().model
         journal = ReadJournal(read_limit=self._read_limit(model))
-        losses = 0
+        losses = _Losses(progress, self._return_wait)
         while True:
             try:
                 read = self._read_once(session, keys, journal, progress, stop)
@@ -160,11 +163,7 @@ class ChipReadingService:
                 self._remember_limit(model, error.limit)
                 session = _wait_for_card(reader, stop)  # the card is still there
             except (emrtd.ReadInterrupted, emrtd.CardRemoved) as error:
-                losses += 1
-                log.info("card lifted during the read (%d of %d): %s", losses, MAX_LOSSES, error)
-                if losses > MAX_LOSSES:
-                    raise translate(error) from error
-                session = self._await_return(reader, stop, progress, losses, error)
+                session = losses.await_return(reader, journal, error, stop)
             except emrtd.EmrtdError as error:
                 log.info("chip read failed: %s", error)
                 raise translate(error) from error
@@ -195,38 +194,76 @@ class ChipReadingService:
             probe=self._memory is not None,
         )
 
-    def _await_return(
-        self,
-        reader: CardReader,
-        cancel: threading.Event,
-        progress: ProgressSink | None,
-        losses: int,
-        error: emrtd.EmrtdError,
-    ) -> CardSession:
-        """Wait for a card to be put back; ``card_removed`` if none comes in time.
-
-        Raises:
-            DomainError: CARD_REMOVED, no card within ``return_wait`` seconds.
-            Cancelled: ``cancel`` was set while waiting.
-        """
-        if progress is not None:
-            progress(Progress(STEP_CARD_LIFTED, losses, MAX_LOSSES))
-        try:
-            session = reader.wait_for_card(self._return_wait, cancel)
-        except DomainError as waited:
-            if waited.code is not ErrorCode.NO_CARD:
-                raise
-            raise translate(error) from waited
-        if progress is not None:
-            progress(Progress(STEP_CARD_BACK, losses, MAX_LOSSES))
-        return session
-
     def _read_limit(self, model: str) -> int | None:
         return self._memory.read_limit(model) if self._memory is not None else None
 
     def _remember_limit(self, model: str, limit: int) -> None:
         if self._memory is not None:
             self._memory.remember_read_limit(model, limit)
+
+
+class _Losses:
+    """The card's losses during one read: counted, reported, and the wait for its return.
+
+    A loss counts when the chip had been opened since the previous one (or is the first). A
+    card that is found again but fails before the chip opens (a reader that has not yet seen
+    it leave, a card laid down badly) is tried again every ``RETRY_SECONDS`` within the same
+    ``return_wait``, without counting another loss.
+    """
+
+    def __init__(self, progress: ProgressSink | None, return_wait: float) -> None:
+        self._progress = progress
+        self._return_wait = return_wait
+        self._count = 0
+        self._sessions = -1
+        self._deadline = 0.0
+        self._back_pending = False
+
+    def await_return(
+        self,
+        reader: CardReader,
+        journal: ReadJournal,
+        error: emrtd.EmrtdError,
+        cancel: threading.Event,
+    ) -> CardSession:
+        """A session on the card put back.
+
+        Raises:
+            DomainError: CARD_REMOVED, no card came back within ``return_wait`` seconds, or
+                the card was lost more than ``MAX_LOSSES`` times.
+            Cancelled: ``cancel`` was set while waiting.
+        """
+        if journal.sessions != self._sessions:
+            self._new_loss(journal, error)
+        elif cancel.wait(RETRY_SECONDS):
+            raise Cancelled
+        remaining = self._deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise DomainError(ErrorCode.NO_CARD, "the lifted card did not come back in time")
+            session = reader.wait_for_card(remaining, cancel)
+        except DomainError as waited:
+            if waited.code is not ErrorCode.NO_CARD:
+                raise
+            raise translate(error) from waited
+        if self._back_pending:
+            self._back_pending = False
+            self._report(STEP_CARD_BACK)
+        return session
+
+    def _new_loss(self, journal: ReadJournal, error: emrtd.EmrtdError) -> None:
+        self._sessions = journal.sessions
+        self._count += 1
+        log.info("card lifted during the read (%d of %d): %s", self._count, MAX_LOSSES, error)
+        if self._count > MAX_LOSSES:
+            raise translate(error) from error
+        self._deadline = time.monotonic() + self._return_wait
+        self._back_pending = True
+        self._report(STEP_CARD_LIFTED)
+
+    def _report(self, step: str) -> None:
+        if self._progress is not None:
+            self._progress(Progress(step, self._count, MAX_LOSSES))
 
 
 def _can(text: str) -> emrtd.CANKey:

@@ -17,7 +17,10 @@ layer carrying the chip's APDUs:
 - S(DESELECT) and RFOFF end the activation; the card then waits to be selected again, powered
   up afresh (a warm reset of the chip).
 
-Pulling the card (``remove``) closes its socket: the reader's next frame times out.
+Pulling the card (``remove``) closes its socket: the reader's next frame times out. A card
+inserted with a ``TagLoss`` falls silent when it is lifted (every frame unanswered, as out of
+the field) and after the delay answers again as a freshly powered chip, of the same profile or
+of the replacement, waiting to be activated.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from __future__ import annotations
 import select
 import socket
 import threading
+import time
 
 from kiosk.devices.sim.chip.os import ChipOS
 from kiosk.devices.sim.chip.profile import CardProfile
+from kiosk.devices.sim.lift import TagLoss
 from kiosk.emrtd.errors import CardRemoved
 
 BITRATE = b"106A"
@@ -59,13 +64,15 @@ class IsoDepCard:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def insert(self, profile: CardProfile) -> None:
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
         """Bring a new card of ``profile`` into the field (any earlier one is pulled first)."""
         self.remove()
         self._stop = threading.Event()
         link = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         link.bind(("127.0.0.1", self._port))
-        card = _Card(ChipOS(profile), link, self._stop)
+        chip = ChipOS(profile, leave_during=loss.file if loss else None)
+        returning = (ChipOS(loss.returning(profile)), loss.delay) if loss else None
+        card = _Card(chip, link, self._stop, returning)
         self._thread = threading.Thread(target=card.run, name="isodep-card", daemon=True)
         self._thread.start()
 
@@ -80,10 +87,18 @@ class IsoDepCard:
 class _Card:
     """One card in the field: anticollision, activation, then the block protocol."""
 
-    def __init__(self, chip: ChipOS, link: socket.socket, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        chip: ChipOS,
+        link: socket.socket,
+        stop: threading.Event,
+        returning: tuple[ChipOS, float] | None = None,
+    ) -> None:
         self._chip = chip
         self._link = link
         self._stop = stop
+        self._returning = returning
+        self._silent_until = 0.0
         self._reader: tuple[str, int] | None = None
         self._fsd = 256
         self._last: bytes = b""
@@ -93,7 +108,7 @@ class _Card:
         with self._link:
             while not self._stop.is_set():
                 frame = self._receive()
-                if frame is not None:
+                if frame is not None and time.monotonic() >= self._silent_until:
                     self._handle(frame)
 
     def _receive(self) -> bytes | None:
@@ -148,9 +163,17 @@ class _Card:
         try:
             response = self._chip.process(command)
         except CardRemoved:
-            self._stop.set()  # the removed-mid-read chip leaves the field
+            self._leave()
             return
         self._send_chained(block, response)
+
+    def _leave(self) -> None:
+        """The chip left the field: for good, or (a tag loss) silent until it is put back."""
+        if self._returning is None:
+            self._stop.set()  # the removed-mid-read chip leaves the field
+            return
+        (self._chip, delay), self._returning = self._returning, None
+        self._silent_until = time.monotonic() + delay
 
     def _waited(self) -> bool:
         """Ask for more time with S(WTX) and wait for the reader's echo."""

@@ -30,6 +30,7 @@ from kiosk.devices.card.pcsc import is_card_present, list_readers
 from kiosk.devices.errors import Unavailable
 from kiosk.devices.sim import vpcd
 from kiosk.devices.sim.chip.profile import CardProfile
+from kiosk.devices.sim.lift import TagLoss
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 RUN_FOLDER = Path("/run/pcscd")
@@ -200,12 +201,15 @@ class VpcdCard:
         self._thread: threading.Thread | None = None
         self.error: OSError | None = None
 
-    def insert(self, profile: CardProfile) -> None:
-        """Put a new card of ``profile`` on the reader (any earlier one is pulled first)."""
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
+        """Put a new card of ``profile`` on the reader (any earlier one is pulled first).
+
+        With ``loss`` the card is lifted during ``loss.file`` and put back after the delay.
+        """
         self.remove()
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._serve, args=(profile, self._stop), name="vpcd-card", daemon=True
+            target=self._serve, args=(profile, self._stop, loss), name="vpcd-card", daemon=True
         )
         self._thread.start()
 
@@ -227,8 +231,8 @@ class VpcdCard:
             time.sleep(0.05)
         time.sleep(PRESENCE_POLL_SECONDS)  # one more poll, so the absence is pcscd's settled view
 
-    def _serve(self, profile: CardProfile, stop: threading.Event) -> None:
+    def _serve(self, profile: CardProfile, stop: threading.Event, loss: TagLoss | None) -> None:
         try:
-            vpcd.serve(profile, stop, "127.0.0.1", self._port)
+            vpcd.serve(profile, stop, "127.0.0.1", self._port, loss=loss)
         except OSError as err:
             self.error = err

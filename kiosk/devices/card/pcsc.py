@@ -26,7 +26,7 @@ from kiosk.devices.errors import Busy, DeviceError, Timeout, Unavailable
 from kiosk.devices.ports import CardInfo, CardReaderInfo
 from kiosk.domain.errors import Cancelled, ErrorCode
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
-from kiosk.emrtd.errors import CardRemoved, MalformedData, TransportError
+from kiosk.emrtd.errors import CardRemoved, TransportError
 
 VIRTUAL_PREFIX = "Virtual PCD"
 """The name vsmartcard's vpcd driver gives its readers (test-only, refused outside demo)."""
@@ -39,6 +39,7 @@ SERVICE = "pcscd"
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _OK: int = scard.SCARD_S_SUCCESS
+_SW_BYTES = 2
 _CARD_GONE = frozenset(
     {
         scard.SCARD_W_REMOVED_CARD,
@@ -239,6 +240,11 @@ class PCSCSession:
             )
         if hresult != _OK:
             raise self._link_error(hresult, "transmit")
+        if len(response) < _SW_BYTES:
+            # What a contactless reader gives when the card left mid-exchange (vpcd does too):
+            # the link is broken, and a reset of the vanished card would confuse the driver.
+            self._disconnect(scard.SCARD_LEAVE_CARD)
+            raise TransportError(f"{self._name}: transmit: the reader returned no status word")
         return bytes(response)
 
     def _has_left(self) -> bool:
@@ -274,11 +280,7 @@ class PCSCTransport:
             CardRemoved: the card has left.
             TransportError: the reader failed, or answered without status bytes.
         """
-        raw = self._session.transmit(command.to_bytes())
-        try:
-            return ResponseAPDU.from_bytes(raw)
-        except MalformedData as err:
-            raise TransportError("the reader returned no status word") from err
+        return ResponseAPDU.from_bytes(self._session.transmit(command.to_bytes()))
 
 
 def _wait_for_presence(

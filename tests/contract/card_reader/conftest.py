@@ -9,6 +9,7 @@ the chip as a contactless card behind our own ISO-DEP card layer on nfcpy's ``ud
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from kiosk.devices.ports import CardReader
 from kiosk.devices.sim import citizens, pki
 from kiosk.devices.sim.chip.faults import Fault
 from kiosk.devices.sim.chip.profile import CardProfile, build_profile
+from kiosk.devices.sim.lift import TagLoss
 from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.emrtd.auth.trust import TrustStore
 from tests.conftest import LogFail
@@ -37,7 +39,7 @@ class Bench(Protocol):
     @property
     def reader(self) -> CardReader: ...
 
-    def insert(self, profile: CardProfile) -> None: ...
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None: ...
 
     def remove(self) -> None: ...
 
@@ -52,8 +54,8 @@ class SimBench:
     def reader(self) -> CardReader:
         return self._reader
 
-    def insert(self, profile: CardProfile) -> None:
-        self._reader.insert(profile)
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
+        self._reader.insert(profile, loss=loss)
 
     def remove(self) -> None:
         self._reader.remove()
@@ -70,8 +72,8 @@ class PcscBench:
     def reader(self) -> CardReader:
         return self._reader
 
-    def insert(self, profile: CardProfile) -> None:
-        self._card.insert(profile)
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
+        self._card.insert(profile, loss=loss)
 
     def remove(self) -> None:
         self._card.remove()
@@ -95,8 +97,8 @@ class NfcBench:
     def reader(self) -> CardReader:
         return self._reader
 
-    def insert(self, profile: CardProfile) -> None:
-        self._card.insert(profile)
+    def insert(self, profile: CardProfile, *, loss: TagLoss | None = None) -> None:
+        self._card.insert(profile, loss=loss)
 
     def remove(self) -> None:
         self._card.remove()
@@ -162,3 +164,18 @@ def make_profile(pki_folder: Path) -> ProfileFactory:
         return cache[fault]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def renewed_profile(pki_folder: Path) -> CardProfile:
+    """The first demo citizen's next card: same ID (so the same CAN opens it), new dates."""
+    record = citizens.list_citizens()[0]
+    citizen = record.citizen
+    assert citizen.date_of_issue is not None
+    assert citizen.date_of_expiry is not None
+    renewed = dataclasses.replace(
+        citizen,
+        date_of_issue=citizen.date_of_issue.replace(year=citizen.date_of_issue.year + 1),
+        date_of_expiry=citizen.date_of_expiry.replace(year=citizen.date_of_expiry.year + 1),
+    )
+    return build_profile(dataclasses.replace(record, citizen=renewed), pki_folder)
