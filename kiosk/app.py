@@ -30,7 +30,7 @@ from kiosk.config import ConfigError, Settings
 from kiosk.devices.errors import Unavailable
 from kiosk.domain.clock import Clock, SystemClock, to_local
 from kiosk.domain.errors import DomainError, ErrorCode
-from kiosk.domain.users import Station, Unit
+from kiosk.domain.users import Station, Unit, User
 from kiosk.domain.validators import ValidationFailed
 from kiosk.emrtd import MalformedData, TrustStore
 from kiosk.services.audit_log import AuditLogService
@@ -60,6 +60,7 @@ from kiosk.store.keys import StationKeys, rotate_master_key, unlock
 from kiosk.store.migrate import current_revisions, upgrade_to_head
 from kiosk.store.recovery import RecoveryPublicKey, load_recovery_public_key
 from kiosk.store.uow import UnitOfWork
+from kiosk.sync.child import CentralChild
 from kiosk.sync.envelope import PacketSealer
 from kiosk.sync.outbox import PacketOutbox
 from kiosk.sync.relay import Relay
@@ -541,3 +542,29 @@ def _or_absent(what: str, make: Callable[[], _Device | None]) -> _Device | None:
     except DomainError as err:
         log.warning("%s not available: %s", what, err)
         return None
+
+
+def start_demo_central(kiosk: Kiosk, folder: Path, admin: User) -> CentralChild:
+    """Start the reference server as a child process and connect this demo kiosk to it.
+
+    ``central serve --demo`` trusts the installation's test CSCA, keeps its keys in ``folder``
+    and listens on a free loopback port; the kiosk registers with the invitation it announces,
+    or, registered with it before, follows it to its new port. The caller stops it on exit.
+
+    Raises:
+        ConfigError: outside demo mode.
+        DomainError: the server did not start or refused the registration.
+    """
+    from kiosk.devices.sim.pki import load_or_create
+
+    if not kiosk.settings.demo:
+        raise ConfigError("server", "the reference server runs as a child in demo mode only")
+    test_pki = load_or_create(kiosk.settings.sim_dir / "pki")
+    child = CentralChild(folder, test_pki.trust_dir)
+    ready = child.start()
+    try:
+        kiosk.services.sync.connect_demo_server(admin, ready.url, ready.pin, ready.invite)
+    except BaseException:
+        child.stop()
+        raise
+    return child

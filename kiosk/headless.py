@@ -19,11 +19,11 @@ from typing import Any
 
 from kiosk import app
 from kiosk.config import PathSettings, Settings
-from kiosk.demo_accounts import OFFICER, SUPERVISOR, ensure_demo_accounts
+from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.sim import citizens
-from kiosk.domain.application import ApplicationState
+from kiosk.domain.application import ApplicationState, DeliveryState, ServerVerdict
 from kiosk.domain.biometrics import FaceDecision, FaceOutcome
-from kiosk.domain.errors import DomainError
+from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.log import setup_logging
 from kiosk.receipts.payload import ReceiptKind
 from kiosk.services.chip_evidence import chip_evidence
@@ -80,6 +80,17 @@ def run_headless_demo(settings: Settings, data_dir: Path | None = None) -> dict[
     ensure_demo_accounts(kiosk)
     officer = kiosk.services.session.assume_demo_user(OFFICER)
     supervisor = kiosk.services.session.assume_demo_user(SUPERVISOR)
+    admin = kiosk.services.session.assume_demo_user(ADMIN)
+    central = app.start_demo_central(kiosk, run / "central", admin)
+    try:
+        return _enrol(kiosk, kiosk_settings, officer, supervisor, run)
+    finally:
+        central.stop()
+
+
+def _enrol(
+    kiosk: app.Kiosk, kiosk_settings: Settings, officer: Any, supervisor: Any, run: Path
+) -> dict[str, Any]:
     report = _Report()
     application = kiosk.services.enrolment.open(officer)
     result: dict[str, Any] = {
@@ -101,6 +112,11 @@ def run_headless_demo(settings: Settings, data_dir: Path | None = None) -> dict[
     except DomainError:
         pass
     result["receipt_pdf"] = str(receipt) if receipt.exists() else None
+    delivery = kiosk.services.sync.delivery(supervisor, application.id)
+    if delivery is not None:
+        result["delivery_state"] = delivery.state.value
+        verdict = delivery.server_verdict
+        result["server_verdict"] = None if verdict is None else verdict.value
     return result
 
 
@@ -151,13 +167,33 @@ def _steps(
         receipts.save(supervisor, application_id, ReceiptKind.RECEIPT, receipt)
         return ApplicationState.APPROVED.value
 
+    def deliver() -> str:
+        # The relay's rounds, in this thread: deliver, then pull the verdict (the demo server
+        # decides at once, but a verdict may need a second round).
+        deadline = time.monotonic() + SYNC_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            kiosk.services.sync.run_once()
+            line = kiosk.services.sync.delivery(supervisor, application_id)
+            if line is not None and line.state is DeliveryState.FAILED:
+                code = line.problem.code if line.problem else ErrorCode.SERVER_REFUSED
+                raise DomainError(code, "packet refused")
+            if line is not None and line.server_verdict in _SETTLED:
+                return ApplicationState.APPROVED.value
+            time.sleep(0.1)
+        raise DomainError(ErrorCode.SERVER_UNREACHABLE, "no verdict in time")
+
     return [
         ("chip", read_chip),
         ("face", capture_face),
         ("submit", submit),
         ("approve", approve),
         ("receipt", print_receipt),
+        ("sync", deliver),
     ]
+
+
+SYNC_WAIT_SECONDS = 60.0
+_SETTLED = (ServerVerdict.ACCEPTED, ServerVerdict.ACTIVATED, ServerVerdict.DECLINED)
 
 
 def _run_folder(settings: Settings, requested: Path | None) -> Path:

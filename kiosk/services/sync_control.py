@@ -26,6 +26,7 @@ from kiosk.services.context import ServiceContext
 from kiosk.store.repositories.outbox import OutboxEntry
 from kiosk.store.uow import UnitOfWork
 from kiosk.sync import policy
+from kiosk.sync.client import pin_digest
 from kiosk.sync.registration import register
 from kiosk.sync.relay import Relay
 from kiosk.sync.status import CLOCK_TOLERANCE, SyncStatus
@@ -256,6 +257,38 @@ class SyncControlService:
             found.counter,
             bundle.version if bundle else 0,
         )
+
+    def connect_demo_server(
+        self, admin: User, url: str, pin: str, invite: str | None
+    ) -> RegistrationResult | None:
+        """Use the demo's child server at ``url``: register, or just follow it to a new port.
+
+        The child keeps its keys in its data folder, so a kiosk registered with it before and
+        holding its pin only learns the new address; otherwise ``invite`` registers it.
+
+        Raises:
+            DomainError: as ``register``; NOT_REGISTERED when a registration is needed and
+                there is no invitation.
+        """
+        require(admin, Permission.MANAGE_SETTINGS)
+        with self._context.read() as uow:
+            state = uow.sync_state.get()
+        if state.is_registered and pin_digest(pin) in {pin_digest(p) for p in state.tls_pins}:
+            with self._context.write() as uow:
+                uow.sync_state.set_server_url(url)
+                uow.commit()
+            self._relay.wake()
+            return None
+        if invite is None:
+            raise DomainError(ErrorCode.NOT_REGISTERED, "no invitation for the demo server")
+        return self.register(admin, url, invite)
+
+    def delivery(self, user: User, application_id: ApplicationId) -> OutboxLine | None:
+        """The packet of one application, with its delivery state and server verdict."""
+        require(user, Permission.SYNC_CONTROL)
+        with self._context.read() as uow:
+            entry = uow.outbox.for_application(application_id)
+        return None if entry is None else _line(entry)
 
     def _audited(
         self,

@@ -477,6 +477,11 @@ class SyncStateRepository:
         row.verdict_cursor, row.config_version, row.config_bundle = 0, 0, None
         self._session.flush()
 
+    def set_server_url(self, url: str) -> None:
+        """The same server, reached at another address (the demo's child picks a new port)."""
+        self._row().server_url = url.rstrip("/")
+        self._session.flush()
+
     def save_cursor(self, cursor: int) -> None:
         """Move the verdict cursor (in the transaction that stores the verdicts' effects)."""
         self._row().verdict_cursor = cursor
