@@ -146,6 +146,11 @@ def _run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
+        # A new machine (no settings file, no demo asked) opens the first-run wizard.
+        from kiosk.commands.first_run import needs_first_run, open_first_run
+
+        if needs_first_run(args.config, args.demo):
+            return open_first_run(args.config)
         settings = load_settings(args.config, demo=args.demo)
         setup_logging(settings.log_dir)
         # Imported here: only the desktop app needs Qt and the UI.
