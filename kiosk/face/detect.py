@@ -63,6 +63,10 @@ class Landmarks:
     Eyes are six points each in the iBUG order (outer corner, two upper lid points, inner
     corner, two lower lid points), which the eye aspect ratio needs. "Left" and "right" are
     as seen in the image.
+
+    ``skull`` holds the points that move with the head rather than with an expression (jaw
+    line, eyebrows, nose bridge and nostrils: iBUG points 0-35); liveness fits them across
+    frames to tell a head from a flat picture. A finder without such points leaves it empty.
     """
 
     left_eye: tuple[Point, ...]
@@ -71,6 +75,7 @@ class Landmarks:
     chin: Point
     mouth_left: Point
     mouth_right: Point
+    skull: tuple[Point, ...] = ()
 
 
 LandmarkFinder = Callable[[Image, Box], Landmarks]
@@ -131,6 +136,11 @@ def landmarks_68(image: Image, box: Box) -> Landmarks:
         chin=_point(parts["chin"][8]),
         mouth_left=_point(parts["top_lip"][0]),
         mouth_right=_point(parts["top_lip"][6]),
+        skull=tuple(
+            _point(p)
+            for key in ("chin", "left_eyebrow", "right_eyebrow", "nose_bridge", "nose_tip")
+            for p in parts[key]
+        ),
     )
 
 
