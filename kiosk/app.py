@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from kiosk.devices.sim.citizens import CitizenRecord
     from kiosk.face.engine import FaceEngine
     from kiosk.services.face_capture import FaceCaptureService
+    from kiosk.services.liveness import LivenessService
 
 log = logging.getLogger(__name__)
 
@@ -462,20 +463,21 @@ def local_today() -> date:
 
 
 def simulated_camera(settings: Settings, record: CitizenRecord, fps: float = 30.0) -> Camera:
-    """The simulated camera: the photo the citizen's chip portrait was made from, looped.
+    """The simulated camera: the photo the citizen's chip portrait was made from, performing.
 
     Demo only: the camera then shows the card holder, so the demo's face match is a real
-    comparison of two different images of one face.
+    comparison of two different images of one face; the face blinks now and then and performs
+    the liveness actions it is cued with (``kiosk.devices.camera.performer``).
 
     Raises:
         DomainError: CAMERA_UNAVAILABLE outside demo mode.
     """
-    from kiosk.devices.camera.files import FileCamera
+    from kiosk.devices.camera.performer import PerformingCamera
     from kiosk.devices.sim.citizens import demo_face_photo
 
     if not settings.demo:
         raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "simulated camera outside demo mode")
-    return FileCamera(demo_face_photo(record), fps=fps)
+    return PerformingCamera(demo_face_photo(record), fps=fps)
 
 
 def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCaptureService:
@@ -488,6 +490,14 @@ def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCa
     from kiosk.services.face_capture import FaceCaptureService
 
     return FaceCaptureService(engine or InProcessFace(), settings.face.match_threshold)
+
+
+def liveness(kiosk: Kiosk, engine: FaceEngine | None = None) -> LivenessService:
+    """The liveness service; ``engine`` as for ``face_capture`` (None: dlib in this process)."""
+    from kiosk.face.engine import InProcessFace
+    from kiosk.services.liveness import LivenessService
+
+    return LivenessService(kiosk.context, engine or InProcessFace())
 
 
 def configured_camera(settings: Settings) -> Camera:
