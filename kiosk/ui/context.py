@@ -6,11 +6,19 @@ a higher layer); the app's ``Services`` satisfies it as it stands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from PySide6.QtPrintSupport import QPrinter
+
 from kiosk.config import Settings
 from kiosk.services.audit_log import AuditLogService
+from kiosk.services.counter import CounterService
+from kiosk.services.enrolment import EnrolmentService
+from kiosk.services.receipts import ReceiptService
+from kiosk.services.records import RecordService
+from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.jobs import JobRunner
@@ -29,12 +37,41 @@ class ShellServices(Protocol):
         """The audit chain, checked by the self-test."""
         ...
 
+    @property
+    def enrolment(self) -> EnrolmentService:
+        """The officer's steps (the enrolment screens)."""
+        ...
+
+    @property
+    def review(self) -> ReviewService:
+        """The supervisor's decisions (the review screens)."""
+        ...
+
+    @property
+    def records(self) -> RecordService:
+        """Drafts to resume, the review's view of one application."""
+        ...
+
+    @property
+    def receipts(self) -> ReceiptService:
+        """The submission slip, the receipt, the daily report."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ShellContext:
-    """Everything the main window is built from; made once by ``application.start``."""
+    """Everything the main window is built from; made once by ``application.start``.
+
+    Attributes:
+        counter: gives the card reader and face camera of the enrolment screens; called from
+            their jobs, so the devices and the face worker are composed off the GUI thread on
+            first use (None: a kiosk without them; its steps say the device is unavailable).
+        printer: gives the printer slips and receipts go to (None: the system's default).
+    """
 
     settings: Settings
     services: ShellServices
     runner: JobRunner
     citizen: CitizenViewModel
+    counter: Callable[[], CounterService] | None = None
+    printer: Callable[[], QPrinter] | None = None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLay
 from kiosk.domain.ids import UserId
 from kiosk.domain.users import User
 from kiosk.i18n import N_, _
+from kiosk.ui.citizen.confirmation import ConfirmationPanel
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.window import CitizenWindow
 from kiosk.ui.context import ShellContext
@@ -21,9 +22,11 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.keys import KeyBinding, bind_key
 from kiosk.ui.language import toggle_language
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.enrol.registry import enrolment_screens, flow_context
 from kiosk.ui.screens.home import SELF_TEST, HomeScreen
 from kiosk.ui.screens.lock import LockScreen
 from kiosk.ui.screens.login import LoginScreen
+from kiosk.ui.screens.review.registry import review_screens
 from kiosk.ui.screens.self_test import SelfTestScreen
 from kiosk.ui.self_test_checks import SelfTestCheck
 from kiosk.ui.widgets.key_hints import KeyHints
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.status = KioskStatusBar(context.settings.station.unit_name, checks, self)
         self.setStatusBar(self.status)
         self.citizen = CitizenWindow(context.citizen, demo=context.settings.demo)
+        ConfirmationPanel(self.citizen, context.citizen)
         self._lay_out(placement)
         minutes = context.settings.security.idle_lock_minutes
         # 0 minutes would mean never locking an unattended counter: the floor is one minute.
@@ -80,6 +84,10 @@ class MainWindow(QMainWindow):
         self_test.back_requested.connect(lambda: self.show_screen(HOME))
         self_test.check_finished.connect(lambda key, state: self.status.set_check(key, state))
         screens: dict[str, Screen] = {LOGIN: login, LOCK: lock, HOME: home, SELF_TEST: self_test}
+        flow = flow_context(context, lambda: self.user)
+        for name, page in {**enrolment_screens(flow), **review_screens(context, flow)}.items():
+            page.open_screen.connect(self.show_screen)
+            screens[name] = page
         for screen in screens.values():
             self.stack.addWidget(screen)
         return screens

@@ -22,11 +22,17 @@ class CitizenPage:
 
     Attributes:
         values: values filled into the texts' ``{name}`` fields (what the citizen may see).
+        details: the citizen's data and the consent text to read before confirming (shown
+            as written, never translated).
+        confirm: the Vietnamese source text of the button the citizen presses to confirm, or
+            None when the page asks nothing of them.
     """
 
     title: str
     instruction: str
     values: tuple[tuple[str, str], ...] = ()
+    details: str = ""
+    confirm: str | None = None
 
 
 PREPARING = CitizenPage(
@@ -39,6 +45,7 @@ class CitizenViewModel(QObject):
     """The one source of the citizen window's content; emits None for the blank page."""
 
     page_changed = Signal(object)
+    confirmed = Signal()
 
     def __init__(self, idle_ms: int = IDLE_BLANK_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +61,16 @@ class CitizenViewModel(QObject):
         if self.locked:
             return
         self.page = page
-        self._idle.start()
+        if page.confirm is None:
+            self._idle.start()
+        else:  # the citizen is reading their data and the consent text: never blank it on them
+            self._idle.stop()
         self.page_changed.emit(page)
+
+    def confirm(self) -> None:
+        """The citizen pressed the page's confirm button; heard only while such a page is up."""
+        if self.page is not None and self.page.confirm is not None and not self.locked:
+            self.confirmed.emit()
 
     def blank(self) -> None:
         """Show nothing: between citizens, after idle time, on lock."""

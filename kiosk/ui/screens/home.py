@@ -37,7 +37,12 @@ class HomeAction:
 
 SELF_TEST = "self_test"
 
-HOME_ACTIONS = (HomeAction(SELF_TEST, "F5", N_("Tự kiểm tra đầu ca")),)
+HOME_ACTIONS = (
+    HomeAction("enrol_access", "F3", N_("Hồ sơ mới"), Permission.CAPTURE),
+    HomeAction("review_queue", "F4", N_("Duyệt hồ sơ"), Permission.REVIEW),
+    HomeAction("daily_report", "F6", N_("Báo cáo trong ngày"), Permission.VIEW_REPORTS),
+    HomeAction(SELF_TEST, "F5", N_("Tự kiểm tra đầu ca")),
+)
 
 ROLE_NAMES = {
     Role.OFFICER: N_("Cán bộ tiếp nhận"),

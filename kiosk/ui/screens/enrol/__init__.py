@@ -1,0 +1,1 @@
+"""The officer's enrolment steps, one screen each."""

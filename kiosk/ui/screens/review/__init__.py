@@ -1,0 +1,1 @@
+"""The supervisor's pages: the review queue, one application's review, the daily report."""
