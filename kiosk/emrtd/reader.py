@@ -354,14 +354,14 @@ def _read_files(
                 journal.files[ef.name] = _read_one(channel, ef, settings, progress, cancel, journal)
         return journal.files[ef.name]
 
+    if probe:
+        _probe_read_limit(channel, settings, journal)
     files = {EF_COM.name: read(EF_COM)}
     present = com_file.parse(files[EF_COM.name]).data_groups
     missing = [n for n in REQUIRED_GROUPS if n not in present]
     if missing:
         raise MalformedData("EF.COM", f"DG{missing[0]} is not listed")
     files[EF_SOD.name] = read(EF_SOD)
-    if probe:
-        _probe_read_limit(channel, settings, journal)
     for number in READ_ORDER:
         if number in present:
             ef = data_group(number)
@@ -395,16 +395,18 @@ def _read_one(
 
 
 def _probe_read_limit(channel: Transport, settings: ReadSettings, journal: ReadJournal) -> None:
-    """Find the largest READ BINARY this reader carries, on DG2 (the largest file).
+    """Find the largest READ BINARY this reader carries, on DG2 (the largest file, always there).
 
-    Sizes grow from ``PROBE_SIZES`` to the chip's own chunk. What each read brings is DG2's
+    Done before any other file, so no file is read with a size the reader may not carry. Sizes
+    grow from ``PROBE_SIZES`` to the chip's own chunk. What each read brings is DG2's
     beginning, kept as its verified part, so the probe costs a few APDUs and no bytes. A size
-    the reader refuses (a transport error, a status word, a spoiled answer) ends the session:
-    ``journal.read_limit`` keeps the last size that went through.
+    the reader refuses (a transport error, a wrong-length status word, a spoiled answer) ends
+    the session: ``journal.read_limit`` keeps the last size that went through.
 
     Raises:
         ReadLimitExceeded: the reader refused a size.
         CardRemoved: the card left during the probe (nothing is learnt).
+        StatusWordError: the chip refused DG2 for another reason (no such file...).
     """
     group = data_group(2)
     select_file(channel, group.fid)
@@ -415,11 +417,18 @@ def _probe_read_limit(channel: Transport, settings: ReadSettings, journal: ReadJ
         except CardRemoved:
             raise
         except (TransportError, StatusWordError, SecureMessagingError) as err:
+            if isinstance(err, StatusWordError) and not _wrong_length(err.sw):
+                raise
             journal.read_limit = good
             raise ReadLimitExceeded(group.name, size, good, type(err).__name__) from err
         journal.partial[group.name] = data
         good = size
     journal.read_limit = good
+
+
+def _wrong_length(sw: int) -> bool:
+    """6700, 6Cxx, or 6F00: what a reader (or chip) answers to a size it cannot carry."""
+    return sw in (0x6700, 0x6F00) or sw >> 8 == 0x6C
 
 
 @dataclass(frozen=True, slots=True)
