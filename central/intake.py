@@ -1,0 +1,346 @@
+"""Receiving packets: decrypt, verify, validate, deduplicate, decide, acknowledge; the verdicts.
+
+A packet is judged and stored in one transaction with its verdicts (``received`` then
+``accepted`` or ``declined``) and the kiosk's audit chain head, so a crash leaves either all of
+it or nothing, and the kiosk's resend is then simply a first delivery. A resend of a stored
+packet gets the byte-identical acknowledgement (the very bytes stored); the same packet id with
+another payload, or from another kiosk, is a conflict (409) and changes nothing.
+
+``activated`` follows ``accepted`` after the activation delay: at receipt when the delay is 0,
+otherwise when the kiosk next asks for its verdicts (the feed is the only reader, so nothing
+needs a timer thread).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from central import jose
+from central.db import KioskRow, PacketDocumentRow, PacketRow, VerdictRow
+from central.decision import ACCEPTED, Decision, decide
+from central.errors import ProtocolError
+from central.keys import ServerKeys
+from kiosk.emrtd import TrustStore
+from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
+
+_log = logging.getLogger(__name__)
+
+ACK_TYPE = "kiosk-ack+json"
+PACKET_TYPE = "kiosk-packet+cbor"
+PACKET_CONTENT = "kiosk-packet+jws"
+CHAIN_BACKWARDS = "audit_chain_backwards"
+MAX_VERDICTS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """The answer to a packet: 201 the first time, 200 for a resend; the acknowledgement."""
+
+    status: int
+    acknowledgement: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSettings:
+    """What the intake needs to know of the server it runs in."""
+
+    keys: ServerKeys
+    encryption_kid: str
+    signing_kid: str
+    trust: TrustStore
+    demo: bool
+    activation_delay: dt.timedelta
+    known_versions: Collection[int] = KNOWN_VERSIONS
+
+
+class Intake:
+    """Packets in, verdicts out, for registered kiosks (the caller authenticated the request)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: IntakeSettings,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+
+    def receive(self, kid: str, packet_id: str, body: bytes) -> Receipt:
+        """Take the JWE ``body`` of kiosk ``kid`` sent under ``Idempotency-Key: packet_id``.
+
+        Raises:
+            ProtocolError: 400/422 with a validation code (permanent), 409 ``packet_conflict``.
+        """
+        body_sha256 = hashlib.sha256(body).hexdigest()
+        stored = self._stored(packet_id)
+        if stored is not None and stored.kiosk_id == kid and stored.body_sha256 == body_sha256:
+            _log.info("packet %s from kiosk %s: resent, original acknowledgement", packet_id, kid)
+            return Receipt(200, stored.acknowledgement)
+        jws = self._decrypt(body)
+        payload = self._verify(jws, kid)
+        payload_sha256 = hashlib.sha256(payload).hexdigest()
+        if stored is not None:
+            return self._resent(stored, kid, payload_sha256)
+        packet = self._validate(payload, packet_id, kid)
+        decision = decide(packet, self._settings.trust, self._clock().date())
+        try:
+            return self._store(packet, jws, body_sha256, payload_sha256, decision)
+        except IntegrityError:
+            # Another request stored the same packet id first: judge this one as its resend.
+            stored = self._stored(packet_id)
+            if stored is None:
+                raise
+            return self._resent(stored, kid, payload_sha256)
+
+    def verdicts(self, kid: str, after: int, limit: int) -> dict[str, Any]:
+        """The verdicts of ``kid``'s packets after cursor ``after``, oldest first, and ``next``."""
+        self._activate_due(kid)
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(VerdictRow)
+                .where(VerdictRow.kiosk_id == kid, VerdictRow.cursor > after)
+                .order_by(VerdictRow.cursor)
+                .limit(min(limit, MAX_VERDICTS))
+            ).all()
+        items = [
+            {
+                "cursor": row.cursor,
+                "packet_id": row.packet_id,
+                "application_id": row.application_id,
+                "verdict": row.verdict,
+                "reason": row.reason,
+                "at": row.at.isoformat(),
+            }
+            for row in rows
+        ]
+        return {"verdicts": items, "next": rows[-1].cursor if rows else after}
+
+    def _stored(self, packet_id: str) -> PacketRow | None:
+        with self._sessions() as session:
+            return session.get(PacketRow, packet_id)
+
+    def _resent(self, stored: PacketRow, kid: str, payload_sha256: str) -> Receipt:
+        if stored.kiosk_id != kid or stored.payload_sha256 != payload_sha256:
+            _log.warning(
+                "packet %s from kiosk %s: conflicts with the stored one", stored.packet_id, kid
+            )
+            raise ProtocolError(
+                409, "packet_conflict", "this packet id was sent with other content"
+            )
+        _log.info(
+            "packet %s from kiosk %s: resent, original acknowledgement", stored.packet_id, kid
+        )
+        return Receipt(200, stored.acknowledgement)
+
+    def _decrypt(self, body: bytes) -> str:
+        try:
+            header, plaintext = jose.decrypt_compact(
+                body.decode("ascii"), self._settings.keys.encryption
+            )
+        except (UnicodeDecodeError, jose.JoseError) as err:
+            raise ProtocolError(400, "packet_undecryptable", "the JWE does not decrypt") from err
+        expected = {
+            "alg": jose.JWE_ALG,
+            "enc": jose.JWE_ENC,
+            "kid": self._settings.encryption_kid,
+            "cty": PACKET_CONTENT,
+        }
+        if any(header.get(name) != value for name, value in expected.items()):
+            raise ProtocolError(400, "packet_undecryptable", "JWE header is not the protocol's")
+        try:
+            return plaintext.decode("ascii")
+        except UnicodeDecodeError as err:
+            raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
+
+    def _verify(self, jws: str, kid: str) -> bytes:
+        try:
+            header = jose.unverified_header(jws)
+        except jose.JoseError as err:
+            raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
+        if header.get("kid") != kid:
+            raise ProtocolError(422, "packet_kiosk_mismatch", "the JWS kid is not the signer's")
+        if header.get("typ") != PACKET_TYPE or header.get("alg") != jose.JWS_ALG:
+            raise ProtocolError(400, "packet_signature_invalid", "JWS header is not the protocol's")
+        with self._sessions() as session:
+            row = session.get(KioskRow, kid)
+            assert row is not None  # noqa: S101 - the request was authenticated as this kiosk
+            public_jwk = json.loads(row.public_jwk)
+        try:
+            return jose.verify_compact(jws, jose.ed25519_public_key(public_jwk))
+        except jose.JoseError as err:
+            raise ProtocolError(400, "packet_signature_invalid", "the JWS does not verify") from err
+
+    def _validate(self, payload: bytes, packet_id: str, kid: str) -> Packet:
+        try:
+            packet = decode_packet(payload, self._settings.known_versions)
+        except SchemaError as err:
+            _log.info("packet %s from kiosk %s refused: %s", packet_id, kid, err)
+            raise ProtocolError(422, err.code.value, str(err)) from err
+        if max(len(packet.packet_id), len(packet.application_id), len(packet.kiosk_id)) > 64:
+            raise ProtocolError(422, "schema_invalid", "an identifier is over 64 characters")
+        if len(packet.audit_head.hash) > 128:
+            raise ProtocolError(422, "schema_invalid", "audit_head.hash is over 128 characters")
+        if packet.packet_id != packet_id:
+            raise ProtocolError(422, "packet_id_mismatch", "Idempotency-Key and packet_id differ")
+        if packet.kiosk_id != kid:
+            raise ProtocolError(422, "packet_kiosk_mismatch", "kiosk_id is not the signer's")
+        if packet.demo and not self._settings.demo:
+            _log.warning(
+                "packet %s from kiosk %s: DEMO packet refused outside demo", packet_id, kid
+            )
+            raise ProtocolError(422, "demo_outside_demo", "a DEMO packet outside demo mode")
+        return packet
+
+    def _store(
+        self,
+        packet: Packet,
+        jws: str,
+        body_sha256: str,
+        payload_sha256: str,
+        decision: Decision,
+    ) -> Receipt:
+        now = self._clock()
+        acknowledgement = self._acknowledge(packet, payload_sha256, now)
+        accepted = decision.verdict == ACCEPTED
+        delay = self._settings.activation_delay
+        row = _packet_row(packet, jws, acknowledgement, decision)
+        row.body_sha256, row.payload_sha256, row.received_at = body_sha256, payload_sha256, now
+        row.activate_at = now + delay if accepted else None
+        with self._sessions.begin() as session:
+            kiosk = session.get(KioskRow, packet.kiosk_id)
+            assert kiosk is not None  # noqa: S101 - the request was authenticated as this kiosk
+            self._check_chain(session, kiosk, packet)
+            session.add(row)
+            session.flush()  # the packet row first: its documents and verdicts refer to it
+            for document in packet.documents or ():
+                session.add(
+                    PacketDocumentRow(
+                        packet_id=packet.packet_id,
+                        kind=document.kind,
+                        has_qr=document.qr_text is not None,
+                        mismatches=len(document.mismatches),
+                    )
+                )
+            session.add(_verdict(packet, "received", None, now))
+            session.add(_verdict(packet, decision.verdict, decision.reason, now))
+            if accepted and not delay:
+                row.activated_at = now
+                session.add(_verdict(packet, "activated", None, now))
+        _log.info(
+            "packet %s from kiosk %s: schema %d, passive authentication %s, %s%s",
+            packet.packet_id,
+            packet.kiosk_id,
+            packet.schema_version,
+            decision.passive_authentication,
+            decision.verdict,
+            f" ({decision.reason})" if decision.reason else "",
+        )
+        return Receipt(201, acknowledgement)
+
+    def _acknowledge(self, packet: Packet, payload_sha256: str, now: dt.datetime) -> str:
+        claims = {
+            "packet_id": packet.packet_id,
+            "application_id": packet.application_id,
+            "kiosk_id": packet.kiosk_id,
+            "payload_sha256": payload_sha256,
+            "received_at": now.isoformat(),
+            "verdict": "received",
+        }
+        payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+        keys = self._settings.keys
+        return jose.sign_compact(payload, keys.signing, self._settings.signing_kid, ACK_TYPE)
+
+    def _check_chain(self, session: Session, kiosk: KioskRow, packet: Packet) -> None:
+        """Flag the kiosk when this head contradicts one it sent before (its chain went back)."""
+        head, created = packet.audit_head, packet.created_at
+        contradiction = session.scalars(
+            select(PacketRow.packet_id)
+            .where(PacketRow.kiosk_id == kiosk.kid)
+            .where(
+                or_(
+                    (PacketRow.created_at <= created) & (PacketRow.audit_sequence > head.sequence),
+                    (PacketRow.created_at >= created) & (PacketRow.audit_sequence < head.sequence),
+                    (PacketRow.audit_sequence == head.sequence)
+                    & (PacketRow.audit_hash != head.hash),
+                )
+            )
+            .limit(1)
+        ).first()
+        if contradiction is not None and kiosk.chain_flag is None:
+            kiosk.chain_flag = CHAIN_BACKWARDS
+            _log.warning(
+                "kiosk %s: audit chain head of packet %s goes back behind packet %s",
+                kiosk.kid,
+                packet.packet_id,
+                contradiction,
+            )
+        if kiosk.audit_sequence is None or head.sequence > kiosk.audit_sequence:
+            kiosk.audit_sequence, kiosk.audit_hash = head.sequence, head.hash
+
+    def _activate_due(self, kid: str) -> None:
+        now = self._clock()
+        with self._sessions.begin() as session:
+            due = session.scalars(
+                select(PacketRow).where(
+                    PacketRow.kiosk_id == kid,
+                    PacketRow.activated_at.is_(None),
+                    PacketRow.activate_at <= now,
+                )
+            ).all()
+            for row in due:
+                row.activated_at = now
+                session.add(
+                    VerdictRow(
+                        packet_id=row.packet_id,
+                        kiosk_id=kid,
+                        application_id=row.application_id,
+                        verdict="activated",
+                        reason=None,
+                        at=now,
+                    )
+                )
+                _log.info("packet %s of kiosk %s: activated", row.packet_id, kid)
+
+
+def _packet_row(packet: Packet, jws: str, acknowledgement: str, decision: Decision) -> PacketRow:
+    """The row of a new packet; the caller sets the digests and times."""
+    return PacketRow(
+        packet_id=packet.packet_id,
+        kiosk_id=packet.kiosk_id,
+        application_id=packet.application_id,
+        schema_version=packet.schema_version,
+        jws=jws,
+        acknowledgement=acknowledgement,
+        created_at=packet.created_at,
+        demo=packet.demo,
+        audit_sequence=packet.audit_head.sequence,
+        audit_hash=packet.audit_head.hash,
+        passive_authentication=decision.passive_authentication,
+        decision=decision.verdict,
+        reason=decision.reason,
+        face_decision=packet.face.decision if packet.face else None,
+        face_distance=packet.face.distance if packet.face else None,
+        liveness_live=packet.liveness.live if packet.liveness else None,
+    )
+
+
+def _verdict(packet: Packet, verdict: str, reason: str | None, at: dt.datetime) -> VerdictRow:
+    return VerdictRow(
+        packet_id=packet.packet_id,
+        kiosk_id=packet.kiosk_id,
+        application_id=packet.application_id,
+        verdict=verdict,
+        reason=reason,
+        at=at,
+    )

@@ -1,0 +1,222 @@
+"""Kiosk identity on the server: invitations, registration, revocation, request checks.
+
+A request is accepted only when a registered kiosk signed it, recently, with a fresh nonce.
+
+A request's checks run in the order that tells an attacker the least: the form and the body's
+digest, then the key id (``kiosk_unknown``), the signature (``signature_invalid``), revocation
+(``kiosk_revoked``, only for a request the revoked key really signed), the clock window and
+the nonce (``replay``). Nonces are kept in the database, so a restart does not reopen the window.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from central import httpsig, jose
+from central.db import InviteRow, KioskRow, NonceRow
+from central.errors import ProtocolError
+
+_log = logging.getLogger(__name__)
+
+INVITE_PREFIX = "KI1"
+INVITE_VALIDITY = dt.timedelta(hours=24)
+CLOCK_WINDOW = dt.timedelta(seconds=300)
+NONCE_MEMORY = dt.timedelta(seconds=600)
+SELF_TEST_VALUES = frozenset({"ok", "failed", "unknown"})
+
+
+@dataclass(frozen=True, slots=True)
+class KioskInfo:
+    """What ``central kiosk list`` shows of one kiosk (no personal data)."""
+
+    kiosk_id: str
+    unit: str
+    counter: int
+    name: str
+    registered_at: dt.datetime
+    revoked: bool
+    last_contact_at: dt.datetime | None
+    version: str | None
+    uptime: int | None
+    backlog: int | None
+    self_test: str | None
+    audit_sequence: int | None
+    audit_hash: str | None
+    chain_flag: str | None
+
+
+class Registry:
+    """Invitations, registered kiosks and the request check, over the server's database."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], pin: str, clock: Callable[[], dt.datetime]
+    ) -> None:
+        self._sessions = sessions
+        self._pin = pin
+        self._clock = clock
+
+    def invite(self, unit: str, counter: int) -> str:
+        """A new one-time code ``KI1.<token>.<pin>``, valid 24 hours; only its hash is stored."""
+        token = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            session.add(
+                InviteRow(
+                    token_sha256=_sha256(token),
+                    unit=unit,
+                    counter=counter,
+                    created_at=now,
+                    expires_at=now + INVITE_VALIDITY,
+                )
+            )
+        _log.info("invitation made for unit %s counter %d", unit, counter)
+        return f"{INVITE_PREFIX}.{token}.{self._pin}"
+
+    def register(self, code: str, public_jwk: Mapping[str, Any], name: str) -> KioskRow:
+        """Register the kiosk key ``public_jwk`` with the invitation ``code`` (used up here).
+
+        Raises:
+            ProtocolError: 400 ``invite_invalid`` (unknown, used, expired, another server's),
+                400 ``request_invalid`` (not an Ed25519 public JWK), 409 ``kiosk_exists``.
+        """
+        parts = code.split(".")
+        if len(parts) != 3 or parts[0] != INVITE_PREFIX or parts[2] != self._pin:
+            raise ProtocolError(400, "invite_invalid", "not an invitation of this server")
+        try:
+            jose.ed25519_public_key(dict(public_jwk))
+            canonical = {k: public_jwk[k] for k in ("kty", "crv", "x")}
+            kid = jose.thumbprint(canonical)
+        except (jose.JoseError, KeyError) as err:
+            raise ProtocolError(400, "request_invalid", "public_key is not Ed25519") from err
+        now = self._clock()
+        with self._sessions.begin() as session:
+            invite = session.get(InviteRow, _sha256(parts[1]))
+            if invite is None or invite.used_at is not None or invite.expires_at < now:
+                raise ProtocolError(400, "invite_invalid", "unknown, used or expired invitation")
+            if session.get(KioskRow, kid) is not None:
+                raise ProtocolError(409, "kiosk_exists", "this key is already registered")
+            invite.used_at, invite.kiosk_id = now, kid
+            row = KioskRow(
+                kid=kid,
+                public_jwk=json.dumps(canonical),
+                unit=invite.unit,
+                counter=invite.counter,
+                name=name[:200],
+                registered_at=now,
+            )
+            session.add(row)
+        _log.info("kiosk %s registered for unit %s counter %d", kid, row.unit, row.counter)
+        return row
+
+    def revoke(self, kid: str) -> bool:
+        """Revoke ``kid``; False when no such kiosk is registered."""
+        with self._sessions.begin() as session:
+            row = session.get(KioskRow, kid)
+            if row is None:
+                return False
+            row.revoked_at = row.revoked_at or self._clock()
+        _log.info("kiosk %s revoked", kid)
+        return True
+
+    def public_keys(self) -> dict[str, dict[str, Any]]:
+        """The public JWK of every kiosk not revoked, by kid (for configuration bundles)."""
+        with self._sessions() as session:
+            rows = session.scalars(select(KioskRow).where(KioskRow.revoked_at.is_(None)))
+            return {row.kid: {**json.loads(row.public_jwk), "kid": row.kid} for row in rows}
+
+    def kiosks(self) -> list[KioskInfo]:
+        """Every kiosk, the most recently heard from first (never heard from: last)."""
+        with self._sessions() as session:
+            rows = list(session.scalars(select(KioskRow)))
+        epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+        rows.sort(key=lambda r: (r.last_contact_at or epoch, r.registered_at), reverse=True)
+        return [_info(row) for row in rows]
+
+    def authenticate(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> str:
+        """The kid of the registered kiosk that signed this request, recording its contact.
+
+        Raises:
+            ProtocolError: 401 ``signature_invalid``, ``kiosk_unknown`` or ``replay``; 403
+                ``kiosk_revoked``.
+        """
+        signed = httpsig.parse(method, path, query, headers, body)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = session.get(KioskRow, signed.keyid)
+            if row is None:
+                raise ProtocolError(401, "kiosk_unknown", "no kiosk has this key id")
+            try:
+                key = jose.ed25519_public_key(json.loads(row.public_jwk))
+                key.verify(signed.signature, signed.base)
+            except InvalidSignature as err:
+                raise ProtocolError(401, "signature_invalid", "signature does not verify") from err
+            if row.revoked_at is not None:
+                raise ProtocolError(403, "kiosk_revoked", "this kiosk was revoked")
+            created = dt.datetime.fromtimestamp(signed.created, dt.UTC)
+            if abs(now - created) > CLOCK_WINDOW or abs(now - signed.date) > CLOCK_WINDOW:
+                raise ProtocolError(401, "replay", "created or Date is outside the 300 s window")
+            _record_contact(row, headers, now)
+        self._remember_nonce(row.kid, signed.nonce, now)
+        return row.kid
+
+    def _remember_nonce(self, kid: str, nonce: str, now: dt.datetime) -> None:
+        try:
+            with self._sessions.begin() as session:
+                session.execute(delete(NonceRow).where(NonceRow.seen_at < now - NONCE_MEMORY))
+                session.add(NonceRow(kiosk_id=kid, nonce=nonce, seen_at=now))
+        except IntegrityError as err:
+            raise ProtocolError(401, "replay", "nonce already seen") from err
+
+
+def _record_contact(row: KioskRow, headers: Mapping[str, str], now: dt.datetime) -> None:
+    """The informational headers; a malformed one is recorded as unknown, not refused."""
+    row.last_contact_at = now
+    row.last_version = headers.get("x-kiosk-version", "")[:64] or None
+    row.last_uptime = _count(headers.get("x-kiosk-uptime"))
+    row.last_backlog = _count(headers.get("x-kiosk-backlog"))
+    self_test = headers.get("x-kiosk-self-test")
+    row.last_self_test = self_test if self_test in SELF_TEST_VALUES else None
+
+
+def _count(text: str | None) -> int | None:
+    if text is None or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _info(row: KioskRow) -> KioskInfo:
+    return KioskInfo(
+        kiosk_id=row.kid,
+        unit=row.unit,
+        counter=row.counter,
+        name=row.name,
+        registered_at=row.registered_at,
+        revoked=row.revoked_at is not None,
+        last_contact_at=row.last_contact_at,
+        version=row.last_version,
+        uptime=row.last_uptime,
+        backlog=row.last_backlog,
+        self_test=row.last_self_test,
+        audit_sequence=row.audit_sequence,
+        audit_hash=row.audit_hash,
+        chain_flag=row.chain_flag,
+    )
