@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from email.utils import format_datetime
+from importlib.metadata import version
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
@@ -23,7 +24,6 @@ from starlette.exceptions import HTTPException
 
 from central.errors import ProtocolError
 from central.service import Central
-from kiosk import __version__
 
 _log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def create_app(central: Central) -> FastAPI:
     """The application serving ``central``."""
     app = FastAPI(
         title="kiosk central server",
-        version=__version__,
+        version=version("dinhdanh-kiosk"),
         docs_url=None,
         redoc_url=None,
         openapi_url="/v1/openapi.json",
