@@ -188,7 +188,7 @@ class SyncControlService:
         """Make every pending packet due now and wake the relay; returns how many."""
         require(user, Permission.SYNC_CONTROL)
         count = self._audited(user, "sync_retry_now", lambda uow, at: uow.outbox.retry_now(at))
-        self._relay.wake()
+        self._relay.retry_now()
         return count
 
     def resend(self, user: User, packet_id: PacketId) -> None:

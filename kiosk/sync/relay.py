@@ -107,7 +107,13 @@ class Relay:
         self._thread.start()
 
     def wake(self) -> None:
-        """Run a round soon (called after an enqueue commits, or by "retry now")."""
+        """Run a round soon (called after an enqueue commits)."""
+        self._wake.set()
+
+    def retry_now(self) -> None:
+        """An operator's "retry now": forget a pause after 401/403 or a key mismatch, and wake."""
+        self._halted_until = None
+        self._link = replace(self._link, halted=False)
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:

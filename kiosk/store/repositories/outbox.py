@@ -292,10 +292,9 @@ class OutboxRepository:
         row = self._session.scalar(select(OutboxRow).where(OutboxRow.packet_id == packet_id))
         if row is None:
             return None
+        # Delivery stays the relay's to record: only a verified acknowledgement makes a packet
+        # ``delivered``, so a lost or refused one is asked for again (the server resends it).
         row.server_verdict, row.verdict_reason, row.verdict_at = verdict, reason, at
-        if row.state is not DeliveryState.DELIVERED:
-            # The verdict proves delivery (an acknowledgement lost to a crash).
-            row.state, row.delivered_at = DeliveryState.DELIVERED, row.delivered_at or at
         self._session.flush()
         return ApplicationId(row.application_id)
 
