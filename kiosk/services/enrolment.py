@@ -26,6 +26,7 @@ from kiosk.domain.ids import ApplicationId, new_application_id
 from kiosk.domain.users import Permission, User, require
 from kiosk.domain.validators import validate_id_number
 from kiosk.services.context import ServiceContext
+from kiosk.services.sync_control import check_clock_in
 from kiosk.services.transitions import apply
 from kiosk.store.rows.biometric import PortraitKind
 from kiosk.store.uow import UnitOfWork
@@ -219,6 +220,8 @@ class EnrolmentService:
         require(officer, Permission.SUBMIT)
 
         def keep(uow: UnitOfWork, at: datetime) -> None:
+            # A clock five minutes off the server's would date the packet wrongly: refused.
+            check_clock_in(uow, at)
             uow.evidence.put_consent(application_id, consent, at)
 
         return apply(
