@@ -24,7 +24,7 @@ from kiosk.services.enrolment import PendingApplication
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.models.access import AccessFields, KeyTiming, access_from_scan, access_from_typing
 from kiosk.ui.models.enrolment import Step
-from kiosk.ui.screens.enrol.base import CHIP, HOME, SCREEN_OF_STEP, EnrolContext, FlowScreen
+from kiosk.ui.screens.enrol.base import CHIP, SCREEN_OF_STEP, EnrolContext, FlowScreen
 from kiosk.ui.texts import DATA_PROPERTY
 
 PLACE_CARD = CitizenPage(
@@ -102,7 +102,7 @@ class AccessScreen(FlowScreen):
         self.add_key("F6", N_("Tiếp tục hồ sơ dở"), self.resume_selected)
         self.add_key("Up", N_("Chọn hồ sơ dở"), partial(self._move_selection, -1))
         self.add_key("Down", N_("Chọn hồ sơ dở"), partial(self._move_selection, 1))
-        self.add_key("Esc", N_("Màn hình chính"), lambda: self.go(HOME))
+        self.add_key("Esc", N_("Màn hình chính"), self.set_aside)
 
     def entered(self) -> None:
         """A clean entry, the officer's drafts listed, the focus on the ID field."""

@@ -133,6 +133,11 @@ class FlowScreen(Screen):
         """Move to ``screen``."""
         self.open_screen.emit(screen)
 
+    def set_aside(self) -> None:
+        """Leave the application as a stored draft (F6 resumes it) and go to the home screen."""
+        self.flow.close()
+        self.go(HOME)
+
     def officer(self) -> User | None:
         """Who is signed in."""
         return self.context.user()

@@ -54,7 +54,7 @@ class ConfirmScreen(FlowScreen):
         layout.addWidget(self.back)
         layout.addStretch(1)
         self.enter_hint(N_("Quay lại sửa"))
-        self.add_key("Esc", N_("Màn hình chính (hồ sơ được giữ)"), lambda: self.go(HOME))
+        self.add_key("Esc", N_("Màn hình chính (hồ sơ được giữ)"), self.set_aside)
         context.citizen.confirmed.connect(self._confirmed)
 
     def entered(self) -> None:

@@ -49,7 +49,7 @@ class ContactScreen(FlowScreen):
         layout.addStretch(1)
         self.enter_hint(N_("Lưu và tiếp tục"))
         self.add_key("F7", N_("Chụp lại khuôn mặt"), lambda: self.go(FACE))
-        self.add_key("Esc", N_("Màn hình chính (hồ sơ được giữ)"), lambda: self.go(HOME))
+        self.add_key("Esc", N_("Màn hình chính (hồ sơ được giữ)"), self.set_aside)
 
     def entered(self) -> None:
         """Show what is captured; the focus on the phone field (the e-mail is optional)."""
