@@ -26,6 +26,7 @@ from kiosk.commands.base import CommandContext, CommandResult, UsageError
 from kiosk.devices.errors import Unavailable
 from kiosk.devices.sim import citizens, vpcd
 from kiosk.devices.sim.chip.faults import FAULTS
+from kiosk.devices.sim.lift import LOSS_FILES, TagLoss
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.errors import ErrorCode
 from kiosk.domain.validators import parse_date
@@ -68,6 +69,11 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     serve.add_argument("--vpcd", default=f"{vpcd.DEFAULT_HOST}:{vpcd.DEFAULT_PORT}")
     serve.add_argument("--citizen", metavar="CITIZEN", help=_("công dân mô phỏng"))
     serve.add_argument("--fault", choices=FAULTS, help=_("lỗi mô phỏng của chip"))
+    serve.add_argument("--lift", choices=LOSS_FILES, help=_("nhấc thẻ khi đang đọc tệp này"))
+    serve.add_argument(
+        "--lift-delay", type=float, default=0.5, metavar="SECONDS", help=_("đặt lại sau")
+    )
+    serve.add_argument("--put-back", metavar="CITIZEN", help=_("đặt lại thẻ của công dân khác"))
     serve.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
     serve.set_defaults(handler=run_sim_serve, needs_settings=True)
     readers = commands.add_parser("readers", help=_("các đầu đọc thẻ đang có"))
@@ -147,20 +153,43 @@ def run_sim_serve(args: argparse.Namespace, context: CommandContext) -> CommandR
     except ValueError as err:
         raise UsageError("--vpcd expects HOST:PORT") from err
     profile = app.simulated_card(context.settings, args.citizen, args.fault)
+    loss = _tag_loss(args, context)
     stop = threading.Event()
     previous = {number: signal.signal(number, lambda *_: stop.set()) for number in _STOP_SIGNALS}
     try:
-        vpcd.serve(profile, stop, host, port)
+        vpcd.serve(profile, stop, host, port, loss=loss)
     except OSError as err:
         raise Unavailable(ErrorCode.READER_UNAVAILABLE, args.vpcd, str(err)) from err
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    data = {"vpcd": f"{host}:{port}", "citizen": args.citizen, "fault": args.fault}
+    data = {
+        "vpcd": f"{host}:{port}",
+        "citizen": args.citizen,
+        "fault": args.fault,
+        "lift": None
+        if loss is None
+        else {"file": loss.file, "delay": loss.delay, "put_back": args.put_back},
+    }
     return CommandResult(data, _("Thẻ mô phỏng đã rời đầu đọc"))
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _tag_loss(args: argparse.Namespace, context: CommandContext) -> TagLoss | None:
+    """The lift ``--lift``, ``--lift-delay`` and ``--put-back`` ask for, if any."""
+    if args.lift is None:
+        if args.put_back is not None:
+            raise UsageError("--put-back needs --lift")
+        return None
+    if not 0 <= args.lift_delay <= MAX_LIFT_DELAY:
+        raise UsageError(f"--lift-delay must be between 0 and {MAX_LIFT_DELAY:.0f} seconds")
+    other = app.simulated_card(context.settings, args.put_back) if args.put_back else None
+    return TagLoss(args.lift, args.lift_delay, other)
+
+
+MAX_LIFT_DELAY = 600.0
 
 
 def _access_input(args: argparse.Namespace) -> AccessInput:
@@ -233,6 +262,8 @@ def chip_read_json(outcome: ChipReadOutcome, *, demo: bool) -> dict[str, Any]:
         "authentication_evidence": _evidence(read.evidence),
         "files": {name: len(data) for name, data in read.files.items()},
         "apdus": read.apdus,
+        "sessions": read.sessions,
+        "access_attempts": read.access_attempts,
         "timings_ms": {name: round(ms, 1) for name, ms in read.timings_ms.items()},
         "demo": demo,
     }

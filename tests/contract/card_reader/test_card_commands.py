@@ -114,7 +114,45 @@ def test_card_read_reader_reads_the_card_served_by_card_sim_serve(
         "vpcd": f"127.0.0.1:{pcscd.port}",
         "citizen": citizen.id_number,
         "fault": None,
+        "lift": None,
     }
+    assert (data["sessions"], data["access_attempts"]) == (1, 1)
+
+
+@pytest.mark.pcscd
+def test_a_card_served_with_lift_is_lifted_mid_dg2_and_the_read_goes_on(
+    pcscd: PrivatePcscd, demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    citizen = citizens.list_citizens()[0].citizen
+    command = [str(Path(sys.executable).parent / "kiosk"), "card", "sim", "serve", "--json"]
+    serving = subprocess.Popen(
+        [*command, "--vpcd", f"127.0.0.1:{pcscd.port}", "--lift", "DG2", "--lift-delay", "0.3"],
+        stdout=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    try:
+        code, data = kiosk(
+            capsys,
+            "card",
+            "read",
+            "--reader",
+            pcscd.reader_name,
+            "--can",
+            citizen.id_number[-6:],
+            "--json",
+        )
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        out, _ = serving.communicate(timeout=SERVE_SECONDS)
+    assert code == 0
+    assert (data["chip_verdict"], data["sessions"]) == ("genuine", 2)
+    assert json.loads(out)["lift"] == {"file": "DG2", "delay": 0.3, "put_back": None}
+
+
+def test_put_back_needs_lift(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = kiosk(capsys, "card", "sim", "serve", "--put-back", "001185012345", "--json")
+    assert code == 2
+    assert data["error"]["code"] == "usage"
 
 
 def test_card_read_reader_reads_through_nfcpy(
