@@ -112,6 +112,8 @@ def _central(args: argparse.Namespace, *, serving: bool = False) -> Central:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.trust is None:
+        _log.warning("no --trust CSCA folder: every chip will be declined as unverifiable")
     central = _central(args, serving=True)
     serve(central, args.host, args.port, args.ready_file)
     return 0
