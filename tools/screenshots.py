@@ -30,6 +30,7 @@ from kiosk.ui.citizen.window import CitizenWindow
 from kiosk.ui.language import switch_language
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.home import SELF_TEST
+from kiosk.ui.self_test_checks import Equipment
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1100, 700)
@@ -115,7 +116,7 @@ def main(out: Path) -> None:
             camera=FileCamera(FACES / "grace_hopper.jpg"),
             scanner=FileScanner(FACES / "astronaut.png"),
         )
-        shell = start(settings, kiosk.services, devices)
+        shell = start(settings, kiosk.services, Equipment(devices=lambda: devices))
         shell.window.resize(*SIZE)
         try:
             walk(shell, passwords, out)

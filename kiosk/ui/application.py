@@ -17,7 +17,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
-from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.citizen.window import current_placement
@@ -25,7 +24,9 @@ from kiosk.ui.context import ShellContext, ShellServices
 from kiosk.ui.errors import ErrorDialog, message_for
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.self_test_checks import standard_checks
+from kiosk.ui.screens.home import SELF_TEST
+from kiosk.ui.screens.self_test import SelfTestScreen
+from kiosk.ui.self_test_checks import Equipment, standard_checks
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,9 @@ QFrame#errorBanner { background: #fdecea; border: 1px solid #c62828; }
 QLabel#keyCap { border: 1px solid #777; border-radius: 3px; padding: 2px 6px; background: #eee; }
 QLabel[state="passed"] { color: #1b5e20; font-weight: bold; }
 QLabel[state="failed"] { color: #c62828; font-weight: bold; }
-QLabel[state="not_configured"], QLabel[state="cancelled"] { color: #666; }
+QLabel[state="not_configured"], QLabel[state="unknown"], QLabel[state="cancelled"] {
+    color: #666;
+}
 QPushButton { padding: 6px 14px; }
 QPushButton#homeAction { font-size: 14pt; padding: 14px 20px; }
 QWidget#citizenWindow { background: #f4f8fb; }
@@ -72,24 +75,26 @@ class Shell:
         self.window.close()
 
 
-def start(
-    settings: Settings, services: ShellServices, devices: DeviceStatusService | None = None
-) -> Shell:
+def start(settings: Settings, services: ShellServices, equipment: Equipment | None = None) -> Shell:
     """Build and show the window at the login screen; the caller runs the event loop.
 
     Args:
         settings: the machine settings (demo mode, idle lock, station).
         services: the use cases the screens call.
-        devices: the equipment checks over the composed device ports; None until the
-            composition root provides devices (their self-test rows then say "not configured").
+        equipment: what the self-test probes (devices, server time, printer, disk); without
+            it the device rows say "not configured" and the clock row "could not check".
     """
     app = QApplication.instance()
     assert isinstance(app, QApplication)  # noqa: S101 - callers create it first
     configure(app)
     runner = JobRunner()
     context = ShellContext(settings, services, runner, CitizenViewModel())
-    checks = standard_checks(services.audit, settings.data_dir, devices)
+    equipment = equipment or Equipment()
+    checks = standard_checks(services.audit, settings.data_dir, equipment)
     window = MainWindow(context, checks, current_placement())
+    self_test = window.screens[SELF_TEST]
+    assert isinstance(self_test, SelfTestScreen)  # noqa: S101 - the window builds it
+    self_test.run_finished.connect(equipment.record_result)
     errors = Bridge()
     errors.delivered.connect(lambda message: ErrorDialog(message, window).exec())
     install_excepthook(errors)
@@ -115,13 +120,11 @@ def install_excepthook(errors: Bridge) -> None:
     threading.excepthook = thread_hook
 
 
-def run(
-    settings: Settings, services: ShellServices, devices: DeviceStatusService | None = None
-) -> int:
+def run(settings: Settings, services: ShellServices, equipment: Equipment | None = None) -> int:
     """Open the desktop app and return its exit code when the officer closes it."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
-    shell = start(settings, services, devices)
+    shell = start(settings, services, equipment)
     code = app.exec()
     shell.close()
     log.info("desktop app closed with %s", code)

@@ -1,9 +1,14 @@
 """The start-of-shift checks: what each one asks of the services, and what counts as passing.
 
 Each check is the work of one background job and ends with a ``CheckOutcome``; a failure is a
-coded error, shown with its message. Checks for what this build cannot reach yet (the server and
-the clock offset before sync exists, devices the composition root does not provide) say "not
-configured" rather than pretending to pass.
+coded error, shown with its message. Checks for what this kiosk does not have (devices the
+composition root does not provide) say "not configured", and checks that cannot get an answer
+(no server time before the first sync, a system that cannot tell whether its disk is encrypted)
+say "could not check", rather than pretending to pass.
+
+What the checks probe beyond the services comes in ``Equipment`` from the composition root; the
+devices are built on the first device check (in its job, off the GUI thread), so the desktop app
+opens without loading the device stacks.
 """
 
 from __future__ import annotations
@@ -12,19 +17,21 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-
-from PySide6.QtPrintSupport import QPrinterInfo
 
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.i18n import N_
 from kiosk.services.audit_log import AuditLogService
 from kiosk.services.devices_status import ABSENT, DeviceReport, DeviceStatusService
+from kiosk.ui.disk_encryption import data_disk_encrypted
 
 MIN_FREE_BYTES = 2 * 1024**3
 """Below 2 GiB free, a day of applications with images and hourly backups may not fit."""
+MAX_CLOCK_OFFSET = timedelta(minutes=5)
+"""The tolerance beyond which the sync service refuses submissions (``check_clock``)."""
 
 
 class CheckState(StrEnum):
@@ -35,6 +42,7 @@ class CheckState(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_CONFIGURED = "not_configured"
+    UNKNOWN = "unknown"
     CANCELLED = "cancelled"
 
 
@@ -70,13 +78,52 @@ class SelfTestCheck:
     work: CheckWork
 
 
-def not_configured(detail: str) -> CheckWork:
-    """A check whose subject this kiosk does not have yet; it says so with ``detail``."""
+def installed_printer() -> str | None:
+    """The system's default printer, else any installed one, else None (Qt print support)."""
+    from PySide6.QtPrintSupport import QPrinterInfo  # loaded by the check, not at start
 
-    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
-        return CheckOutcome(CheckState.NOT_CONFIGURED, detail)
+    chosen = QPrinterInfo.defaultPrinter()
+    if chosen.isNull():
+        printers = QPrinterInfo.availablePrinters()
+        if not printers:
+            return None
+        chosen = printers[0]
+    return chosen.printerName()
 
-    return work
+
+def no_devices() -> DeviceStatusService | None:
+    """A kiosk composed without devices."""
+    return None
+
+
+def no_server_time() -> timedelta | None:
+    """No server time to compare with (before the first sync)."""
+    return None
+
+
+def forget_result(passed: bool) -> None:
+    """Nobody to tell of a finished self-test."""
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    """What the self-test asks of the machine, as the composition root provides it.
+
+    Attributes:
+        devices: the device checks' service, built on first call from a worker (it may load
+            OpenCV and the reader stacks); None when the kiosk has no devices.
+        clock_offset: the difference between the central server's clock and this one at the
+            last contact (either sign), None while never measured.
+        printer: the printer's name, None when none is installed.
+        disk_encrypted: whether the disk under a folder is fully encrypted, None if unknown.
+        record_result: told whether a whole run passed (the sync reports it to the server).
+    """
+
+    devices: Callable[[], DeviceStatusService | None] = no_devices
+    clock_offset: Callable[[], timedelta | None] = no_server_time
+    printer: Callable[[], str | None] = installed_printer
+    disk_encrypted: Callable[[Path], bool | None] = data_disk_encrypted
+    record_result: Callable[[bool], None] = forget_result
 
 
 def database_and_keys(audit: AuditLogService) -> CheckWork:
@@ -113,17 +160,6 @@ def free_disk(folder: Path, minimum: int = MIN_FREE_BYTES) -> CheckWork:
     return work
 
 
-def installed_printer() -> str | None:
-    """The system's default printer, else any installed one, else None (Qt print support)."""
-    chosen = QPrinterInfo.defaultPrinter()
-    if chosen.isNull():
-        printers = QPrinterInfo.availablePrinters()
-        if not printers:
-            return None
-        chosen = printers[0]
-    return chosen.printerName()
-
-
 def printer(find: Callable[[], str | None] = installed_printer) -> CheckWork:
     """A printer is installed for the receipts; ``find`` names it (tests give their own)."""
 
@@ -136,18 +172,54 @@ def printer(find: Callable[[], str | None] = installed_printer) -> CheckWork:
     return work
 
 
+def clock(offset: Callable[[], timedelta | None], limit: timedelta = MAX_CLOCK_OFFSET) -> CheckWork:
+    """This clock is within ``limit`` of the central server's; unknown without server time."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        found = offset()
+        if found is None:
+            return CheckOutcome(CheckState.UNKNOWN, N_("Chưa có giờ của máy chủ để so sánh."))
+        seconds: dict[str, str | int] = {"seconds": round(abs(found.total_seconds()))}
+        if abs(found) > limit:
+            return CheckOutcome(
+                CheckState.FAILED,
+                N_("Đồng hồ lệch {seconds} giây so với máy chủ; hãy chỉnh lại giờ máy."),
+                seconds,
+            )
+        return CheckOutcome(CheckState.PASSED, N_("Lệch {seconds} giây so với máy chủ."), seconds)
+
+    return work
+
+
+def disk_encryption(folder: Path, encrypted: Callable[[Path], bool | None]) -> CheckWork:
+    """The disk holding the data folder is fully encrypted (an installation prerequisite)."""
+
+    def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
+        found = encrypted(folder)
+        if found is None:
+            detail = N_("Không xác định được ổ chứa dữ liệu có được mã hóa hay không.")
+            return CheckOutcome(CheckState.UNKNOWN, detail)
+        if not found:
+            detail = N_("Dữ liệu nằm trên ổ đĩa chưa mã hóa; cần bật mã hóa toàn bộ ổ đĩa.")
+            return CheckOutcome(CheckState.FAILED, detail)
+        return CheckOutcome(CheckState.PASSED, N_("Dữ liệu nằm trên ổ đĩa đã mã hóa."))
+
+    return work
+
+
 NO_DEVICE = N_("Chưa cấu hình: máy này chưa có thiết bị này.")
 
 
 def device_check(
-    devices: DeviceStatusService | None,
+    devices: Callable[[], DeviceStatusService | None],
     probe: Callable[[DeviceStatusService, threading.Event], DeviceReport],
     detail: Callable[[DeviceReport], str],
 ) -> CheckWork:
     """A device row: the service's probe, or "not configured" without the device."""
 
     def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
-        report = probe(devices, cancel) if devices is not None else ABSENT
+        service = devices()
+        report = probe(service, cancel) if service is not None else ABSENT
         if not report.present:
             return CheckOutcome(CheckState.NOT_CONFIGURED, NO_DEVICE)
         values = {"name": report.name, **report.facts}
@@ -156,9 +228,12 @@ def device_check(
     return work
 
 
+CHIP_ANSWERS = N_("{name} trả lời; chip của thẻ trả lời (EF.CardAccess {card_access_bytes} byte).")
+
+
 def _reader_detail(report: DeviceReport) -> str:
     if report.facts.get("card"):
-        return N_("{name} trả lời; có thẻ trên đầu đọc.")
+        return CHIP_ANSWERS
     return N_("{name} trả lời; chưa có thẻ.")
 
 
@@ -166,7 +241,7 @@ def _image_detail(report: DeviceReport) -> str:
     return N_("Nhận được ảnh {width}x{height}.")
 
 
-def device_checks(devices: DeviceStatusService | None) -> list[SelfTestCheck]:
+def device_checks(devices: Callable[[], DeviceStatusService | None]) -> list[SelfTestCheck]:
     """The card reader, camera and scanner rows, each probing its port on its own resource."""
     service = DeviceStatusService
     reader = device_check(devices, service.check_card_reader, _reader_detail)
@@ -180,10 +255,7 @@ def device_checks(devices: DeviceStatusService | None) -> list[SelfTestCheck]:
 
 
 def standard_checks(
-    audit: AuditLogService,
-    data_dir: Path,
-    devices: DeviceStatusService | None,
-    find_printer: Callable[[], str | None] = installed_printer,
+    audit: AuditLogService, data_dir: Path, equipment: Equipment
 ) -> list[SelfTestCheck]:
     """The checks of this build, in the order the screen lists them."""
     return [
@@ -195,13 +267,16 @@ def standard_checks(
             database_and_keys(audit),
         ),
         SelfTestCheck("disk", N_("Dung lượng đĩa"), N_("Đĩa"), "disk", free_disk(data_dir)),
-        SelfTestCheck("printer", N_("Máy in"), N_("Máy in"), "printer", printer(find_printer)),
         SelfTestCheck(
-            "clock",
-            N_("Độ lệch đồng hồ"),
-            N_("Đồng hồ"),
-            "server",
-            not_configured(N_("Chưa cấu hình: cần đồng bộ với máy chủ.")),
+            "encryption",
+            N_("Mã hóa ổ đĩa"),
+            N_("Mã hóa"),
+            "disk",
+            disk_encryption(data_dir, equipment.disk_encrypted),
         ),
-        *device_checks(devices),
+        SelfTestCheck("printer", N_("Máy in"), N_("Máy in"), "printer", printer(equipment.printer)),
+        SelfTestCheck(
+            "clock", N_("Độ lệch đồng hồ"), N_("Đồng hồ"), "server", clock(equipment.clock_offset)
+        ),
+        *device_checks(equipment.devices),
     ]

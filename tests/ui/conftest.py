@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,10 @@ from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.context import ShellContext
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import LOGIN, MainWindow
-from kiosk.ui.self_test_checks import SelfTestCheck, standard_checks
+from kiosk.ui.self_test_checks import Equipment, SelfTestCheck, standard_checks
 
 TEST_PRINTER = "Máy in thử"
+CLOCK_OFFSET = timedelta(seconds=2)
 FACES = Path(__file__).resolve().parents[2] / "resources" / "demo" / "faces"
 OFFSCREEN_NOTICE = "This plugin does not support propagateSizeHints"
 """What the offscreen platform says when a window is shown; harmless (environment.md §5)."""
@@ -82,11 +84,25 @@ def _vietnamese(qapp: QApplication) -> Iterator[None]:
     set_language("vi")
 
 
-def real_checks(station: Station) -> list[SelfTestCheck]:
-    """The real checks, with a printer named by the test (the machine may have none)."""
+def station_equipment(station: Station) -> Equipment:
+    """The station's devices; a printer, the server's time and an encrypted disk as the test says.
+
+    The test machine may have no printer, no server, and any disk: the disk probe itself is
+    tested on fake /proc and /sys trees (test_disk_encryption.py).
+    """
+    return Equipment(
+        devices=lambda: station.devices,
+        clock_offset=lambda: CLOCK_OFFSET,
+        printer=lambda: TEST_PRINTER,
+        disk_encrypted=lambda folder: True,
+    )
+
+
+def real_checks(station: Station, equipment: Equipment | None = None) -> list[SelfTestCheck]:
+    """The real checks over ``equipment`` (by default ``station_equipment``)."""
     kiosk = station.kiosk
     return standard_checks(
-        kiosk.services.audit, kiosk.settings.data_dir, station.devices, lambda: TEST_PRINTER
+        kiosk.services.audit, kiosk.settings.data_dir, equipment or station_equipment(station)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
 
@@ -9,14 +10,16 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo_accounts import OFFICER
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.messages import UserMessage
 from kiosk.ui.application import install_excepthook, start
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.errors import ErrorDialog, message_for
 from kiosk.ui.main_window import LOGIN
+from kiosk.ui.screens.home import SELF_TEST
 from tests.conftest import LogFail
-from tests.ui.conftest import Station
+from tests.ui.conftest import Station, sign_in, station_equipment
 
 
 @pytest.fixture
@@ -68,3 +71,20 @@ def test_an_uncaught_error_on_any_thread_becomes_a_dialog_with_an_incident_id(
 
 def _fail() -> None:
     raise RuntimeError("boom")
+
+
+@pytest.mark.usefixtures("_keep_hooks")
+def test_a_finished_self_test_run_is_reported_to_the_composition_root(
+    qtbot: QtBot, station: Station
+) -> None:
+    results: list[bool] = []
+    equipment = dataclasses.replace(station_equipment(station), record_result=results.append)
+    shell = start(station.kiosk.settings, station.kiosk.services, equipment)
+    qtbot.addWidget(shell.window)
+    try:
+        sign_in(shell.window, OFFICER, station.passwords[OFFICER])
+        qtbot.waitUntil(lambda: shell.window.user is not None, timeout=20_000)
+        shell.window.show_screen(SELF_TEST)
+        qtbot.waitUntil(lambda: results == [True], timeout=30_000)
+    finally:
+        shell.close()

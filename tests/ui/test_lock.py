@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.demo_accounts import OFFICER, SUPERVISOR
@@ -116,3 +117,19 @@ def test_the_idle_watcher_fires_after_quiet_time_and_input_restarts_it(qtbot: Qt
     watcher.disarm()
     with qtbot.assertNotEmitted(watcher.idle, wait=400):
         pass
+
+
+def test_input_through_the_window_restarts_the_countdown(
+    qtbot: QtBot, window: MainWindow, station: Station
+) -> None:
+    work_in_progress(window, station)
+    watcher = IdleWatcher(600_000)
+    watcher.arm()
+    qtbot.waitUntil(lambda: watcher.remaining_ms() < 598_000, timeout=10_000)
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.keyClick(handle, Qt.Key.Key_Shift)
+    assert watcher.remaining_ms() > 598_000
+    qtbot.waitUntil(lambda: watcher.remaining_ms() < 598_000, timeout=10_000)
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton)
+    assert watcher.remaining_ms() > 598_000

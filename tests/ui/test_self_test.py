@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,18 +25,27 @@ from kiosk.ui.self_test_checks import (
     CheckOutcome,
     CheckState,
     SelfTestCheck,
+    clock,
     device_checks,
+    disk_encryption,
     free_disk,
     printer,
-    standard_checks,
 )
-from tests.ui.conftest import Station, make_window, real_checks, sign_in, simulated_devices
+from tests.ui.conftest import (
+    Station,
+    make_window,
+    real_checks,
+    sign_in,
+    simulated_devices,
+    station_equipment,
+)
 
 EXPECTED = {
     "database": CheckState.PASSED,
     "disk": CheckState.PASSED,
+    "encryption": CheckState.PASSED,
     "printer": CheckState.PASSED,
-    "clock": CheckState.NOT_CONFIGURED,
+    "clock": CheckState.PASSED,
     "card_reader": CheckState.PASSED,
     "camera": CheckState.PASSED,
     "scanner": CheckState.PASSED,
@@ -49,13 +59,17 @@ def broken(check: SelfTestCheck, station: Station) -> SelfTestCheck:
     refusing = simulated_devices(station.kiosk.settings.data_dir, demo=False)
     gone = DeviceStatusService(demo=True, camera=FileCamera(missing), scanner=FileScanner(missing))
     if check.key == "card_reader":
-        return device_checks(refusing)[0]
+        return device_checks(lambda: refusing)[0]
     if check.key == "camera":
-        return device_checks(gone)[1]
+        return device_checks(lambda: gone)[1]
     if check.key == "scanner":
-        return device_checks(gone)[2]
+        return device_checks(lambda: gone)[2]
     if check.key == "disk":
         return dataclasses.replace(check, work=free_disk(Path.cwd(), minimum=2**62))
+    if check.key == "encryption":
+        return dataclasses.replace(check, work=disk_encryption(Path.cwd(), lambda folder: False))
+    if check.key == "clock":
+        return dataclasses.replace(check, work=clock(lambda: timedelta(minutes=-10)))
     if check.key == "printer":
         return dataclasses.replace(check, work=printer(lambda: None))
 
@@ -84,6 +98,8 @@ def test_every_check_passes_or_says_not_configured(
     screen = open_self_test(qtbot, window, station)
     assert states(screen) == EXPECTED
     assert screen.rows["disk"].detail.text().endswith("GB.")
+    assert "EF.CardAccess" in screen.rows["card_reader"].detail.text()
+    assert screen.rows["clock"].detail.text() == "Lệch 2 giây so với máy chủ."
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -123,9 +139,21 @@ def test_progress_shows_and_esc_cancels_the_run(qtbot: QtBot, station: Station) 
 
 
 def test_without_devices_their_rows_say_not_configured(qtbot: QtBot, station: Station) -> None:
-    kiosk = station.kiosk
-    checks = standard_checks(kiosk.services.audit, kiosk.settings.data_dir, None, lambda: "p")
-    window = make_window(qtbot, station, checks=checks)
+    equipment = dataclasses.replace(station_equipment(station), devices=lambda: None)
+    window = make_window(qtbot, station, checks=real_checks(station, equipment))
     screen = open_self_test(qtbot, window, station)
     for key in ("card_reader", "camera", "scanner"):
         assert screen.rows[key].state is CheckState.NOT_CONFIGURED
+
+
+def test_without_server_time_or_a_disk_answer_the_rows_say_could_not_check(
+    qtbot: QtBot, station: Station
+) -> None:
+    equipment = dataclasses.replace(
+        station_equipment(station), clock_offset=lambda: None, disk_encrypted=lambda folder: None
+    )
+    window = make_window(qtbot, station, checks=real_checks(station, equipment))
+    screen = open_self_test(qtbot, window, station)
+    unknown = {"clock": CheckState.UNKNOWN, "encryption": CheckState.UNKNOWN}
+    assert states(screen) == {**EXPECTED, **unknown}
+    assert screen.rows["clock"].state_label.text() == "Không kiểm tra được"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import CodedError, DomainError, ErrorCode
@@ -26,6 +27,7 @@ STATE_TEXTS = {
     CheckState.PASSED: N_("Đạt"),
     CheckState.FAILED: N_("Lỗi"),
     CheckState.NOT_CONFIGURED: N_("Chưa cấu hình"),
+    CheckState.UNKNOWN: N_("Không kiểm tra được"),
     CheckState.CANCELLED: N_("Đã hủy"),
 }
 
@@ -66,10 +68,15 @@ class _Row:
 
 
 class SelfTestScreen(Screen):
-    """Runs the checks on F5; emits ``check_finished(key, state)`` for the status bar."""
+    """Runs the checks on F5; emits ``check_finished(key, state)`` for the status bar.
+
+    ``run_finished(passed)`` follows a run that went to its end (not one cancelled): passed
+    when no row is red.
+    """
 
     citizen_page = PREPARING
     check_finished = Signal(str, str)
+    run_finished = Signal(bool)
     back_requested = Signal()
 
     def __init__(
@@ -79,7 +86,7 @@ class SelfTestScreen(Screen):
         self._runner = runner
         self._pending: list[_Row] = []
         self.progress = StepProgress(self)
-        grid = QGridLayout()
+        self._grid = grid = QGridLayout()
         self.rows = {check.key: _Row(check, self) for check in checks}
         for index, row in enumerate(self.rows.values()):
             grid.addWidget(row.name, index, 0)
@@ -120,9 +127,20 @@ class SelfTestScreen(Screen):
         super().retranslate()
         for row in self.rows.values():
             row.retranslate()
+        self._fit_state_column()
+
+    def _fit_state_column(self) -> None:
+        # The state column is as wide as its widest text in bold (passed and failed rows are
+        # bold), so it neither jumps while a run goes on nor clips a row restyled late.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = max(metrics.horizontalAdvance(_(text)) for text in STATE_TEXTS.values())
+        self._grid.setColumnMinimumWidth(1, widest + 4)
 
     def _start_next(self) -> None:
         if not self._pending:
+            self._report_run()
             return
         row = self._pending.pop(0)
         row.set(CheckState.RUNNING)
@@ -144,6 +162,12 @@ class SelfTestScreen(Screen):
     def _fail(self, row: _Row, error: CodedError | None) -> None:
         row.fail(error or DomainError(ErrorCode.INTERNAL))
         self.check_finished.emit(row.check.key, CheckState.FAILED.value)
+
+    def _report_run(self) -> None:
+        states = {row.state for row in self.rows.values()}
+        if states & {CheckState.WAITING, CheckState.RUNNING, CheckState.CANCELLED}:
+            return
+        self.run_finished.emit(CheckState.FAILED not in states)
 
     def _cancel_rest(self) -> None:
         for row in self._pending:

@@ -20,6 +20,7 @@ STATE_MARKS = {
     CheckState.PASSED: "✓",
     CheckState.FAILED: "✗",
     CheckState.NOT_CONFIGURED: "-",
+    CheckState.UNKNOWN: "?",
     CheckState.CANCELLED: "·",
 }
 
