@@ -46,7 +46,8 @@ RETRY_SECONDS = 0.1
 STEP_CARD_LIFTED = "chip:card_lifted"
 """Progress while the lifted card is awaited: ``done`` losses so far, ``total`` MAX_LOSSES."""
 STEP_CARD_BACK = "chip:card_back"
-"""Progress once a card is back on the reader: the read resumes (same ``done`` and ``total``)."""
+"""Progress once the card put back answers (its access begins): the read resumes (same
+``done`` and ``total``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ class ChipReadingService:
         losses = _Losses(progress, self._return_wait)
         while True:
             try:
-                read = self._read_once(session, keys, journal, progress, stop)
+                read = self._read_once(session, keys, journal, losses.reporter(), stop)
                 break
             except emrtd.ReadLimitExceeded as error:
                 log.info("reader %s carries READ BINARY of %d bytes at most", model, error.limit)
@@ -176,7 +177,7 @@ class ChipReadingService:
         session: CardSession,
         keys: list[AccessKey],
         journal: ReadJournal,
-        progress: ProgressSink | None,
+        progress: emrtd.ProgressCallback,
         cancel: threading.Event,
     ) -> ChipRead:
         """One session's part of the read: all of it, or up to the next loss."""
@@ -185,7 +186,7 @@ class ChipReadingService:
             keys,
             self._trust,
             today=self._today(),
-            progress=_progress_adapter(progress),
+            progress=progress,
             cancel=cancel,
             reset=session.reset,
             journal=journal,
@@ -246,10 +247,23 @@ class _Losses:
             if waited.code is not ErrorCode.NO_CARD:
                 raise
             raise translate(error) from waited
-        if self._back_pending:
-            self._back_pending = False
-            self._report(STEP_CARD_BACK)
         return session
+
+    def reporter(self) -> emrtd.ProgressCallback:
+        """The read's progress callback, reporting ``chip:card_back`` too when it is due.
+
+        That is once the card put back answers: its access begins. A reader still showing the
+        lifted card (pcscd notices a removal within 400 ms) does not count as its return.
+        """
+
+        def report(step: str, done: int, total: int) -> None:
+            if step == "access" and self._back_pending:
+                self._back_pending = False
+                self._report(STEP_CARD_BACK)
+            if self._progress is not None:
+                self._progress(Progress(f"chip:{step}", done, total))
+
+        return report
 
     def _new_loss(self, journal: ReadJournal, error: emrtd.EmrtdError) -> None:
         self._sessions = journal.sessions
@@ -296,16 +310,6 @@ def _keys(id_number: str, birth: date, expiries: tuple[date, ...]) -> list[Acces
 def _wait_for_card(reader: CardReader, cancel: threading.Event) -> CardSession:
     with _translated():
         return reader.wait_for_card(CARD_WAIT_SECONDS, cancel)
-
-
-def _progress_adapter(sink: ProgressSink | None) -> emrtd.ProgressCallback | None:
-    if sink is None:
-        return None
-
-    def report(step: str, done: int, total: int) -> None:
-        sink(Progress(f"chip:{step}", done, total))
-
-    return report
 
 
 @contextmanager
