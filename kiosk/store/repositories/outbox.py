@@ -295,7 +295,6 @@ class OutboxRepository:
         # Delivery stays the relay's to record: only a verified acknowledgement makes a packet
         # ``delivered``, so a lost or refused one is asked for again (the server resends it).
         row.server_verdict, row.verdict_reason, row.verdict_at = verdict, reason, at
-        self._session.flush()
         return ApplicationId(row.application_id)
 
     def entries(self, limit: int = 200, states: Sequence[DeliveryState] = ()) -> list[OutboxEntry]:
