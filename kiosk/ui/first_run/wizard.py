@@ -121,6 +121,15 @@ class FirstRunWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Cài đặt trạm tiếp nhận"))
+        # Qt ships no Vietnamese translation of its own buttons.
+        buttons = QWizard.WizardButton
+        for button, text in (
+            (buttons.BackButton, _("< Quay lại")),
+            (buttons.NextButton, _("Tiếp >")),
+            (buttons.CancelButton, _("Hủy")),
+            (buttons.FinishButton, _("Hoàn tất")),
+        ):
+            self.setButtonText(button, text)
         self._backend = backend
         self._runner = runner
         self.accounts = AccountsPage(self)
