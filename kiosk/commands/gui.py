@@ -3,17 +3,22 @@
 In demo mode the demo accounts are created on first use and their passwords printed once here,
 in the terminal that started the app (design.md, the demo). The devices are composed on the
 self-test's first device check, off the GUI thread, so the login screen comes up without them.
+In demo mode the reference central server runs as a child process on a loopback port (started
+off the GUI thread too, the demo kiosk registered with it) and is stopped when the app closes.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import logging
+import threading
 
-from kiosk.app import device_status
+from kiosk.app import Kiosk, device_status, start_demo_central
 from kiosk.commands.base import CommandContext
-from kiosk.demo_accounts import ensure_demo_accounts
+from kiosk.demo_accounts import ADMIN, ensure_demo_accounts
 from kiosk.i18n import _
+from kiosk.sync.child import CentralChild
 from kiosk.ui.application import run
 from kiosk.ui.self_test_checks import Equipment
 
@@ -25,6 +30,7 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
         line = _("Tài khoản trình diễn {user}: mật khẩu {password}")
         for username, password in ensure_demo_accounts(kiosk).items():
             print(line.format(user=username, password=password))  # noqa: T201 - shown once
+    central = _DemoCentral(kiosk) if context.settings.demo else None
     background = kiosk.start_background()
     equipment = Equipment(
         devices=functools.cache(lambda: device_status(context.settings)),
@@ -35,3 +41,37 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
         return run(context.settings, kiosk.services, equipment)
     finally:
         background.stop()
+        if central is not None:
+            central.stop()
+
+
+log = logging.getLogger(__name__)
+
+
+class _DemoCentral:
+    """The demo's reference server, started on a thread of its own (a few seconds of start-up)."""
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self._kiosk = kiosk
+        self._children: list[CentralChild] = []
+        self._thread = threading.Thread(target=self._start, name="kiosk-demo-central", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        admin = self._kiosk.services.session.assume_demo_user(ADMIN)
+        try:
+            child = start_demo_central(
+                self._kiosk, self._kiosk.settings.data_dir / "central", admin
+            )
+        except Exception:
+            # The job boundary of this thread: the demo goes on offline, packets wait.
+            log.exception("the demo's central server could not be started")
+            return
+        self._children.append(child)
+        self._kiosk.relay.wake()
+
+    def stop(self) -> None:
+        """Stop the server (waiting for a start still under way)."""
+        self._thread.join(60)
+        for child in self._children:
+            child.stop()
