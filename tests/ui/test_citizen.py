@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+import pytest
+from PySide6.QtCore import QRect, QSize
 from pytestqt.qtbot import QtBot
 
+from kiosk.ui.citizen.pictures import Picture, render
 from kiosk.ui.citizen.placement import choose_placement
 from kiosk.ui.citizen.view_model import PREPARING, CitizenPage, CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
@@ -78,3 +80,31 @@ def test_the_shell_keeps_it_in_vietnamese_as_a_side_panel(window: MainWindow) ->
     assert window.citizen.parentWidget() is not None
     assert window.citizen.isVisible()
     assert window.citizen.is_blank()
+
+
+def test_a_page_shows_its_picture_and_the_blank_page_none(qtbot: QtBot) -> None:
+    model = CitizenViewModel()
+    window = CitizenWindow(model, demo=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.picture.isHidden()
+    model.show(CitizenPage("t", "x", picture=Picture.CARD))
+    assert window.shown_picture is Picture.CARD
+    assert window.picture.isVisible()
+    model.show(CitizenPage("t", "x"))
+    assert window.picture.isHidden()
+    model.show(PREPARING)
+    assert window.shown_picture is Picture.WAIT
+    model.blank()
+    assert window.shown_picture is None
+    assert window.picture.isHidden()
+
+
+@pytest.mark.parametrize("picture", list(Picture))
+def test_every_picture_is_drawn(picture: Picture) -> None:
+    image = render(picture, QSize(150, 100), 2.0).toImage()
+    assert (image.width(), image.height()) == (300, 200)
+    inked = sum(
+        1 for x in range(0, 300, 5) for y in range(0, 200, 5) if image.pixelColor(x, y).alpha()
+    )
+    assert inked > 100

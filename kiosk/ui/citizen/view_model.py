@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.i18n import N_
+from kiosk.ui.citizen.pictures import Picture
 
 IDLE_BLANK_MS = 60_000
 
@@ -26,6 +27,7 @@ class CitizenPage:
             as written, never translated).
         confirm: the Vietnamese source text of the button the citizen presses to confirm, or
             None when the page asks nothing of them.
+        picture: the drawing of what to do now, shown above the text (None: no picture).
     """
 
     title: str
@@ -33,11 +35,13 @@ class CitizenPage:
     values: tuple[tuple[str, str], ...] = ()
     details: str = ""
     confirm: str | None = None
+    picture: Picture | None = None
 
 
 PREPARING = CitizenPage(
     N_("Quầy đang chuẩn bị"),
     N_("Cán bộ đang kiểm tra thiết bị. Xin vui lòng chờ trong giây lát."),
+    picture=Picture.WAIT,
 )
 
 

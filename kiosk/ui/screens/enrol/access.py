@@ -21,6 +21,7 @@ from kiosk.domain.clock import to_local
 from kiosk.domain.errors import DomainError
 from kiosk.i18n import N_, _
 from kiosk.services.enrolment import PendingApplication
+from kiosk.ui.citizen.pictures import Picture
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.models.access import AccessFields, KeyTiming, access_from_scan, access_from_typing
 from kiosk.ui.models.enrolment import Step
@@ -30,6 +31,7 @@ from kiosk.ui.texts import DATA_PROPERTY
 PLACE_CARD = CitizenPage(
     N_("Mời đặt thẻ căn cước"),
     N_("Xin đặt thẻ căn cước gắn chip lên đầu đọc và giữ yên cho đến khi đọc xong."),
+    picture=Picture.CARD,
 )
 
 

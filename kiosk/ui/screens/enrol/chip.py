@@ -16,6 +16,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.progress import Progress
 from kiosk.i18n import N_, _
 from kiosk.services.counter import ChipStep
+from kiosk.ui.citizen.pictures import Picture
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.jobs import Job
 from kiosk.ui.models.enrolment import Step
@@ -26,6 +27,7 @@ from kiosk.ui.widgets.step_progress import StepProgress
 READING = CitizenPage(
     N_("Đang đọc thẻ"),
     N_("Xin giữ yên thẻ trên đầu đọc cho đến khi có thông báo."),
+    picture=Picture.CARD,
 )
 
 VERDICT_TEXTS = {

@@ -16,6 +16,7 @@ from kiosk.domain.application import Application
 from kiosk.i18n import N_, _
 from kiosk.services.consent import CONSENT_TEXT_VI
 from kiosk.services.receipts import IssuedReceipt
+from kiosk.ui.citizen.pictures import Picture
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.models.enrolment import Step
 from kiosk.ui.models.review import citizen_lines
@@ -32,7 +33,13 @@ def confirmation_page(application: Application) -> CitizenPage:
     lines.append(f"{_('Điện thoại')}: {application.phone or '—'}")
     lines.append(f"{_('Thư điện tử')}: {application.email or '—'}")
     details = "\n".join([*lines, "", CONSENT_TEXT_VI])
-    return CitizenPage(CONFIRM_TITLE, CONFIRM_TEXT, details=details, confirm=CONFIRM_BUTTON)
+    return CitizenPage(
+        CONFIRM_TITLE,
+        CONFIRM_TEXT,
+        details=details,
+        confirm=CONFIRM_BUTTON,
+        picture=Picture.CONFIRM,
+    )
 
 
 class ConfirmScreen(FlowScreen):

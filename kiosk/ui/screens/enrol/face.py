@@ -19,6 +19,7 @@ from kiosk.messages import guidance_text
 from kiosk.services.counter import PreviewFrame
 from kiosk.services.face_capture import FaceCapture
 from kiosk.ui.bridges import Bridge
+from kiosk.ui.citizen.pictures import Picture
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.jobs import Job
 from kiosk.ui.models.enrolment import Step
@@ -30,6 +31,7 @@ from kiosk.ui.widgets.step_progress import StepProgress
 LOOK_AT_CAMERA = CitizenPage(
     N_("Mời nhìn vào camera"),
     N_("Xin nhìn thẳng vào camera, giữ yên và làm theo hướng dẫn trên màn hình của cán bộ."),
+    picture=Picture.CAMERA,
 )
 
 OVERRIDE_REASONS = (
