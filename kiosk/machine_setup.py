@@ -140,6 +140,8 @@ class MachineSetupBackend:
             log.warning("first run as root, but no %s account to own the data", self._account)
             return
         for folder in {settings.data_dir, settings.backup_dir, settings.log_dir}:
+            # The backup and log folders may not exist yet: made now, so the account owns them.
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             for path in (folder, *folder.rglob("*")):
                 os.chown(path, owner.pw_uid, owner.pw_gid, follow_symlinks=False)
 
