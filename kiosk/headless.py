@@ -153,6 +153,13 @@ def _steps(
         evidence = FaceEvidence(taken.match, taken.portrait_jpeg, chip["portrait"])
         return enrolment.record_face(officer, application_id, outcome, evidence).state.value
 
+    def check_liveness() -> str:
+        # The demo face performs each action as it is cued; the demo officer attests what the
+        # check measured (a real officer attests what they saw at the counter).
+        service = app.liveness(kiosk)
+        result = service.run(app.simulated_camera(settings, record), service.draw())
+        return service.record(officer, application_id, result, attested=result.live).state.value
+
     def submit() -> str:
         enrolment.record_contact(officer, application_id, DEMO_PHONE, DEMO_EMAIL)
         enrolment.capture(officer, application_id)
@@ -185,6 +192,7 @@ def _steps(
     return [
         ("chip", read_chip),
         ("face", capture_face),
+        ("liveness", check_liveness),
         ("submit", submit),
         ("approve", approve),
         ("receipt", print_receipt),

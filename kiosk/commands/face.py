@@ -4,22 +4,33 @@
 instruction a citizen would get, ``eval`` measures error rates over a labelled folder
 (person/image) and the threshold that reaches the target false match rate. No face, two faces,
 a corrupt or enormous image: a clear error with exit code 5.
+
+``liveness`` judges a recorded clip against a challenge; ``liveness-set`` writes the synthetic
+labelled set from a seed and ``liveness-eval`` reports APCER per attack species and BPCER on
+it, labelled as synthetic (docs/liveness.md).
 """
 
 from __future__ import annotations
 
 import argparse
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kiosk.commands.base import CommandContext, CommandResult
 from kiosk.commands.render import plain
 from kiosk.config import FaceSettings
+from kiosk.devices.camera.presentations import write_set
 from kiosk.domain.biometrics import FaceDecision, compare_faces
 from kiosk.face.detect import face_distance
+from kiosk.face.engine import InProcessFace
 from kiosk.face.errors import MultipleFaces, NoFace
 from kiosk.face.eval import evaluate
 from kiosk.face.images import decode_image
+from kiosk.face.liveness import evaluation
+from kiosk.face.liveness.challenge import Challenge, parse_challenge
+from kiosk.face.liveness.clips import judge_clip
+from kiosk.face.liveness.verdict import LivenessResult
 from kiosk.face.match import encode_single
 from kiosk.face.quality import analyse
 from kiosk.i18n import _
@@ -46,8 +57,28 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     evaluation = commands.add_parser("eval", help=_("tỉ lệ lỗi trên thư mục ảnh có nhãn"))
     evaluation.add_argument("folder", type=Path)
     evaluation.set_defaults(handler=run_eval, needs_settings=False)
-    for command in (match, check, evaluation):
+    for command in (match, check, evaluation, *_register_liveness(commands)):
         command.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+
+
+def _register_liveness(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> tuple[argparse.ArgumentParser, ...]:
+    liveness = commands.add_parser("liveness", help=_("kiểm tra người thật trên một đoạn video"))
+    liveness.add_argument("video", type=Path)
+    liveness.add_argument(
+        "--challenge", required=True, help=_("các động tác theo thứ tự, ví dụ blink,left")
+    )
+    liveness.set_defaults(handler=run_liveness, needs_settings=False)
+    made = commands.add_parser("liveness-set", help=_("tạo bộ dữ liệu tổng hợp có nhãn"))
+    made.add_argument("folder", type=Path)
+    made.add_argument("--seed", type=int, required=True, help=_("hạt giống ngẫu nhiên"))
+    made.add_argument("--per-species", type=int, default=10, help=_("số đoạn mỗi loại"))
+    made.set_defaults(handler=run_liveness_set, needs_settings=False)
+    judged = commands.add_parser("liveness-eval", help=_("APCER và BPCER trên bộ dữ liệu có nhãn"))
+    judged.add_argument("folder", type=Path)
+    judged.set_defaults(handler=run_liveness_eval, needs_settings=False)
+    return liveness, made, judged
 
 
 def run_match(args: argparse.Namespace, _context: CommandContext) -> CommandResult:
@@ -104,4 +135,52 @@ def run_eval(args: argparse.Namespace, _context: CommandContext) -> CommandResul
     )
     if not evaluation.is_resolved:
         lines.append(_("Quá ít cặp khác người để đo được FMR mục tiêu."))
+    return CommandResult(data, "\n".join(lines))
+
+
+def _liveness_data(result: LivenessResult) -> dict[str, Any]:
+    data: dict[str, Any] = plain(result)
+    data["challenge"] = [action.value for action in result.challenge]
+    for step in data["steps"]:
+        step["passed"] = step["failure"] is None
+    return data
+
+
+def run_liveness(args: argparse.Namespace, _context: CommandContext) -> CommandResult:
+    """Judge a recorded clip against the challenge, its first frame being the first cue."""
+    challenge = parse_challenge(args.challenge)
+    result = judge_clip(args.video, challenge, InProcessFace())
+    verdict = _("người thật") if result.live else _("không đạt")
+    text = f"{verdict}: {', '.join(result.reasons) or 'ok'}"
+    return CommandResult(_liveness_data(result), text)
+
+
+def run_liveness_set(args: argparse.Namespace, _context: CommandContext) -> CommandResult:
+    """Write the synthetic labelled set (every species, ``--per-species`` clips each)."""
+    faces = resources.files("kiosk.resources") / "demo" / "faces"
+    photos = [Path(str(faces / name)) for name in ("grace_hopper.jpg", "astronaut.png")]
+    clips = write_set(args.folder, photos, args.seed, max(1, args.per_species))
+    data = {"folder": str(args.folder), "seed": args.seed, "clips": len(clips)}
+    text = _("Đã ghi {count} đoạn vào {folder}").format(count=len(clips), folder=args.folder)
+    return CommandResult(data, text)
+
+
+def run_liveness_eval(args: argparse.Namespace, _context: CommandContext) -> CommandResult:
+    """APCER per attack species, the worst, and BPCER, with counts, labelled synthetic."""
+    engine = InProcessFace()
+
+    def judge(path: Path, challenge: Challenge) -> LivenessResult:
+        return judge_clip(path, challenge, engine)
+
+    report = evaluation.evaluate(args.folder, judge)
+    data: dict[str, Any] = plain(report)
+    lines = [report.label]
+    if not report.held_out:
+        lines.append(_("Bộ này dùng hạt giống đã dùng để chỉnh ngưỡng: không phải tập kiểm tra."))
+    for rate in report.species:
+        lines.append(f"APCER {rate.species}: {rate.apcer:.3f} ({rate.accepted}/{rate.attacks})")
+    if report.worst_apcer is not None:
+        lines.append(f"APCER max ({report.worst_species}): {report.worst_apcer:.3f}")
+    if report.bpcer is not None:
+        lines.append(f"BPCER: {report.bpcer:.3f} ({report.rejected}/{report.bona_fide})")
     return CommandResult(data, "\n".join(lines))

@@ -25,7 +25,8 @@ from kiosk.domain.application import Application, ApplicationState
 from kiosk.domain.audit import DetailValue
 from kiosk.domain.biometrics import FaceOutcome
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
-from kiosk.domain.ids import ApplicationId
+from kiosk.domain.evidence import LivenessEvidence
+from kiosk.domain.ids import ApplicationId, UserId
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.domain.users import Permission, User, require
 from kiosk.face.engine import FaceEngine
@@ -110,12 +111,17 @@ class LivenessService:
         start: float | None = None
         cued = -1
         result = judge(challenge, samples, self._rules)
+        warm = False
         for frame in camera.frames(stop):
             if stop.is_set():
                 raise Cancelled
+            guidance = self._engine.analyse(frame.image)
+            if not warm:
+                # The first analysis may load the models (seconds): the clock starts after it.
+                warm = True
+                continue
             if start is None:
                 start = frame.timestamp
-            guidance = self._engine.analyse(frame.image)
             samples.append(sample_of(frame.timestamp - start, frame.image, guidance))
             result = judge(challenge, samples, self._rules)
             done = _leading_passed(result)
@@ -164,23 +170,26 @@ class LivenessService:
         """Keep the verdict and the officer's attestation; count a failure as a face attempt.
 
         ``attested`` is the officer's confirmation that they saw the citizen, in person,
-        perform the challenge. Without it, or when the check failed, the attempt counts as
-        ``liveness_failed``; after the third failed attempt only a supervisor override lets
-        the application go on (``EnrolmentService.override_face``).
+        perform the challenge. The evidence (``LivenessEvidence``, the application's latest
+        liveness check), its audit entry and, when the check failed or the officer did not
+        attest, one ``liveness_failed`` face attempt are stored in one unit of work. After the
+        third failed attempt only a supervisor override lets the application go on
+        (``EnrolmentService.override_face``).
 
         Raises:
             PermissionDenied: the user may not capture.
-            ValidationFailed: the face step is already passed or out of attempts (a failure).
+            ValidationFailed: a failure while the face step is passed or out of attempts.
             DomainError: INVALID_TRANSITION when the application is not a draft.
         """
         require(officer, Permission.CAPTURE)
-        passed = result.live and attested
         details = self._details(result, attested)
 
         def keep(uow: UnitOfWork, at: datetime) -> None:
+            evidence = liveness_evidence(result, officer.id if attested else None, at)
+            uow.evidence.put_liveness(application_id, evidence, at)
             uow.audit.record_event(at, str(officer.id), "liveness", str(application_id), details)
 
-        if not passed:
+        if not (result.live and attested):
             return apply(
                 self._context,
                 application_id,
@@ -191,7 +200,12 @@ class LivenessService:
         with self._context.write() as uow:
             application = uow.applications.get(application_id)
             if application.state is not ApplicationState.DRAFT:
-                raise DomainError(ErrorCode.INVALID_TRANSITION, "liveness outside a draft")
+                raise DomainError(
+                    ErrorCode.INVALID_TRANSITION,
+                    f"liveness is not allowed in {application.state.value}",
+                    action="liveness",
+                    state=application.state.value,
+                )
             keep(uow, now)
             uow.commit()
         return application
@@ -206,12 +220,26 @@ class LivenessService:
             "faces": result.faces,
             "demo": self._context.demo,
         }
-        for step in result.steps:
-            details[f"step_{step.action.value}"] = step.failure.value if step.failure else "ok"
         for check in result.checks:
             value = None if check.value is None else round(check.value * 1000)
             details[f"{check.check.value}_milli"] = -1 if value is None else value
         return details
+
+
+def liveness_evidence(
+    result: LivenessResult, attested_by: UserId | None, at: datetime
+) -> LivenessEvidence:
+    """The result in the application's evidence: each step by its action, each check by name."""
+    checks = {step.action.value: step.passed for step in result.steps}
+    checks.update({check.check.value: check.passed for check in result.checks})
+    return LivenessEvidence(
+        challenge=tuple(action.value for action in result.challenge),
+        live=result.live,
+        checks=checks,
+        reasons=result.reasons,
+        attested_by=attested_by,
+        attested_at=None if attested_by is None else at,
+    )
 
 
 def _leading_passed(result: LivenessResult) -> int:

@@ -26,8 +26,8 @@ from kiosk.domain.errors import ErrorCode
 REACTION = 0.6
 """Seconds between a cue and the start of the action."""
 
-TURN_SECONDS = 1.4
-BLINK_SECONDS = 0.4
+TURN_SECONDS = 1.6
+BLINK_SECONDS = 0.7
 TURN_DEGREES = 30.0
 IDLE_BLINK_EVERY = 2.5
 """Seconds between the blinks the face makes on its own."""

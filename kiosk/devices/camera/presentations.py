@@ -177,7 +177,8 @@ def on_screen(frames: list[Pixels], rng: random.Random) -> list[Pixels]:
     grid = 1.0 + rng.uniform(0.05, 0.15) * stripes
     centre = (rng.uniform(0.3, 0.7) * width, rng.uniform(0.3, 0.6) * height)
     spread = rng.uniform(0.04, 0.1) * width
-    glare = rng.uniform(60.0, 255.0) * np.exp(-(((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2) / (2 * spread**2)))
+    distance = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2
+    glare = rng.uniform(60.0, 255.0) * np.exp(-distance / (2 * spread**2))
     tint = np.array([1.08, 1.0, 0.92], dtype=np.float32)  # BGR: a screen's cooler white
     out = []
     for frame in frames:

@@ -82,6 +82,9 @@ def _step(
     stray = [e for e in events if e.action.is_turn and e.complete and cue < e.start < until]
     stray = [e for e in stray if e.action is not action]
     if stray:
+        tried = [e for e in events if e.action is action and cue < e.start < stray[0].start]
+        if tried:
+            return StepResult(action, None, max(e.amplitude for e in tried), StepFailure.PARTIAL)
         failure = (
             StepFailure.WRONG_ORDER if stray[0].action in later else StepFailure.UNEXPECTED_TURN
         )

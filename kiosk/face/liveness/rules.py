@@ -35,7 +35,7 @@ class LivenessRules:
 
     baseline_seconds: float = 0.6
     min_turn: float = 20.0
-    turn_noise: float = 8.0
+    turn_noise: float = 4.0
     blink_drop: float = 0.3
     partial_drop: float = 0.15
     blink_reopen: float = 0.8

@@ -26,7 +26,7 @@ class Check(StrEnum):
 
     FACE = "face"
     PLANARITY = "planarity"
-    BLINK = "blink"
+    BLINK = "any_blink"
     MOIRE = "moire"
     GLARE = "glare"
 
