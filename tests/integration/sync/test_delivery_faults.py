@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kiosk.domain.application import DeliveryState
 from kiosk.domain.clock import SystemClock
+from kiosk.domain.errors import ErrorCode
 from kiosk.sync.child import CentralChild
 from kiosk.sync.client import Credentials, ServerClient
 from kiosk.sync.envelope import PacketSealer
@@ -225,3 +226,30 @@ def _client(world: SyncWorld, pins: tuple[str, ...], sealer: PacketSealer) -> Se
     return ServerClient(
         world.server_url, pins, SystemClock(), credentials=Credentials(sealer.key_id, sealer.sign)
     )
+
+
+def test_a_refused_packet_fails_for_good_and_a_conflict_raises_the_alarm(
+    proxy: FaultProxy, direct: SyncWorld, logfail: LogFail
+) -> None:
+    logfail.allow("kiosk.sync.relay", "refused by the server for good|DEFECT")
+    proxy.plan(Fault("status", 1, status=422, code="schema_invalid"))
+    proxy.plan(Fault("status", 1, status=409, code="packet_conflict"))
+    approved = direct.approve(2)
+    sync = direct.kiosk.services.sync
+    status = sync.run_once()
+    refused, conflicting = (lines(direct, approved)[app_id] for app_id in approved)
+    assert refused.state is DeliveryState.FAILED
+    assert refused.error_code == "schema_invalid"
+    assert refused.problem is not None
+    assert refused.problem.code is ErrorCode.SERVER_REFUSED
+    assert conflicting.state is DeliveryState.FAILED
+    assert conflicting.conflict
+    assert conflicting.problem is not None
+    assert conflicting.problem.code is ErrorCode.SERVER_CONFLICT
+    assert status.failed >= 2
+    assert status.conflicts >= 1
+    # Nothing is dropped: once the cause is fixed, a supervisor sends them again.
+    for line in (refused, conflicting):
+        sync.resend(direct.supervisor, line.packet_id)
+    drain(direct, approved)
+    assert_each_accepted_once(direct, approved)
