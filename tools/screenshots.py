@@ -5,6 +5,9 @@ Runs the real app (``kiosk.ui.application.start``) in demo mode on a throw-away 
 with the demo's simulated card reader and file camera and scanner,
 signs in with the demo accounts, walks the screens and saves ``<screen>.<language>.png`` into
 ``docs/screenshots/`` by default. The DEMO watermark is on every picture, as in the demo.
+The self-test is shown with a printer, the server's time and the disk's encryption given by
+the script (the machine that makes the pictures may have none of them). The pictures are
+saved with 256 colours, which keeps each under about 40 KB.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app import build
@@ -23,9 +29,11 @@ from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.camera.files import FileCamera
 from kiosk.devices.scanner.files import FileScanner
 from kiosk.devices.sim.reader import simulated_reader
+from kiosk.i18n import N_
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import Shell, start
-from kiosk.ui.citizen.view_model import PREPARING, CitizenViewModel
+from kiosk.ui.citizen.pictures import Picture
+from kiosk.ui.citizen.view_model import PREPARING, CitizenPage, CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
 from kiosk.ui.language import switch_language
 from kiosk.ui.main_window import MainWindow
@@ -65,7 +73,12 @@ def save(widget: QWidget, out: Path, name: str) -> None:
         switch_language(language)
         QApplication.processEvents()
         path = out / f"{name}.{language}.png"
-        widget.grab().save(str(path), "PNG", 0)  # 0: the smallest file
+        image = (
+            widget.grab()
+            .toImage()
+            .convertToFormat(QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither)
+        )
+        image.save(str(path), "PNG", 0)  # 0: the smallest file
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     switch_language("vi")
 
@@ -90,6 +103,27 @@ def walk(shell: Shell, passwords: dict[str, str], out: Path) -> None:
     save(window, out, "home-admin")
 
 
+CITIZEN_PAGES = {
+    "citizen-card": CitizenPage(
+        N_("Mời đặt thẻ căn cước"),
+        N_("Xin đặt thẻ căn cước gắn chip lên đầu đọc và giữ yên cho đến khi đọc xong."),
+        picture=Picture.CARD,
+    ),
+    "citizen-camera": CitizenPage(
+        N_("Mời nhìn vào camera"),
+        N_("Xin nhìn thẳng vào camera, giữ yên và làm theo hướng dẫn trên màn hình của cán bộ."),
+        picture=Picture.CAMERA,
+    ),
+    "citizen-blink": CitizenPage(
+        N_("Mời chớp mắt"), N_("Xin chớp mắt một lần."), picture=Picture.BLINK
+    ),
+    "citizen-turn": CitizenPage(
+        N_("Mời quay đầu"), N_("Xin quay đầu chậm sang trái, rồi sang phải."), picture=Picture.TURN
+    ),
+}
+"""Pages as the enrolment screens show them (the blink and turn cues as the liveness check asks)."""
+
+
 def citizen_screen(out: Path) -> None:
     """The citizen window as it looks full screen on a second monitor."""
     model = CitizenViewModel()
@@ -99,6 +133,9 @@ def citizen_screen(out: Path) -> None:
     save(window, out, "citizen-blank")
     model.show(PREPARING)
     save(window, out, "citizen-preparing")
+    for name, page in CITIZEN_PAGES.items():
+        model.show(page)
+        save(window, out, name)
     window.close()
 
 
@@ -116,7 +153,13 @@ def main(out: Path) -> None:
             camera=FileCamera(FACES / "grace_hopper.jpg"),
             scanner=FileScanner(FACES / "astronaut.png"),
         )
-        shell = start(settings, kiosk.services, Equipment(devices=lambda: devices))
+        equipment = Equipment(
+            devices=lambda: devices,
+            clock_offset=lambda: timedelta(seconds=1),
+            printer=lambda: "HP LaserJet (DEMO)",
+            disk_encrypted=lambda folder: True,
+        )
+        shell = start(settings, kiosk.services, equipment)
         shell.window.resize(*SIZE)
         try:
             walk(shell, passwords, out)
