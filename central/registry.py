@@ -156,31 +156,34 @@ class Registry:
         """
         signed = httpsig.parse(method, path, query, headers, body)
         now = self._clock()
-        with self._sessions.begin() as session:
-            row = session.get(KioskRow, signed.keyid)
-            if row is None:
-                raise ProtocolError(401, "kiosk_unknown", "no kiosk has this key id")
-            try:
-                key = jose.ed25519_public_key(json.loads(row.public_jwk))
-                key.verify(signed.signature, signed.base)
-            except InvalidSignature as err:
-                raise ProtocolError(401, "signature_invalid", "signature does not verify") from err
-            if row.revoked_at is not None:
-                raise ProtocolError(403, "kiosk_revoked", "this kiosk was revoked")
-            created = dt.datetime.fromtimestamp(signed.created, dt.UTC)
-            if abs(now - created) > CLOCK_WINDOW or abs(now - signed.date) > CLOCK_WINDOW:
-                raise ProtocolError(401, "replay", "created or Date is outside the 300 s window")
-            _record_contact(row, headers, now)
-        self._remember_nonce(row.kid, signed.nonce, now)
-        return row.kid
-
-    def _remember_nonce(self, kid: str, nonce: str, now: dt.datetime) -> None:
         try:
+            # One transaction: the nonce is remembered exactly when the contact is recorded.
             with self._sessions.begin() as session:
+                row = self._verified(session, signed, now)
                 session.execute(delete(NonceRow).where(NonceRow.seen_at < now - NONCE_MEMORY))
-                session.add(NonceRow(kiosk_id=kid, nonce=nonce, seen_at=now))
+                session.add(NonceRow(kiosk_id=row.kid, nonce=signed.nonce, seen_at=now))
+                _record_contact(row, headers, now)
         except IntegrityError as err:
             raise ProtocolError(401, "replay", "nonce already seen") from err
+        return row.kid
+
+    def _verified(
+        self, session: Session, signed: httpsig.SignedRequest, now: dt.datetime
+    ) -> KioskRow:
+        row = session.get(KioskRow, signed.keyid)
+        if row is None:
+            raise ProtocolError(401, "kiosk_unknown", "no kiosk has this key id")
+        try:
+            key = jose.ed25519_public_key(json.loads(row.public_jwk))
+            key.verify(signed.signature, signed.base)
+        except InvalidSignature as err:
+            raise ProtocolError(401, "signature_invalid", "signature does not verify") from err
+        if row.revoked_at is not None:
+            raise ProtocolError(403, "kiosk_revoked", "this kiosk was revoked")
+        late = abs(now.timestamp() - signed.created) > CLOCK_WINDOW.total_seconds()
+        if late or abs(now - signed.date) > CLOCK_WINDOW:
+            raise ProtocolError(401, "replay", "created or Date is outside the 300 s window")
+        return row
 
 
 def _record_contact(row: KioskRow, headers: Mapping[str, str], now: dt.datetime) -> None:

@@ -145,3 +145,8 @@ def test_nonces_survive_a_restart(server: Server, kiosk: TestKiosk) -> None:
     finally:
         restarted.close()
     assert again.json()["code"] == "replay"
+
+
+def test_a_created_time_far_in_the_future_is_a_replay(server: Server, kiosk: TestKiosk) -> None:
+    response = server.signed(kiosk, "GET", "/v1/ping", created=10**15 - 1)
+    assert (response.status_code, response.json()["code"]) == (401, "replay")

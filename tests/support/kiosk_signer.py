@@ -51,8 +51,12 @@ class TestKiosk:
         at: datetime | None = None,
         nonce: str | None = None,
         keyid: str | None = None,
+        created: int | None = None,
     ) -> dict[str, str]:
-        """The headers of a signed request (``query`` without its ``?``)."""
+        """The headers of a signed request (``query`` without its ``?``).
+
+        ``created`` overrides the signature's creation time (``at`` by default).
+        """
         at = at or datetime.now(UTC)
         digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
         headers = {
@@ -78,7 +82,8 @@ class TestKiosk:
         nonce = nonce or base64.urlsafe_b64encode(secrets.token_bytes(16)).decode().rstrip("=")
         params = (
             "(" + " ".join(f'"{c}"' for c in covered) + ")"
-            f';created={int(at.timestamp())};nonce="{nonce}";keyid="{keyid or self.kid}"'
+            f";created={created if created is not None else int(at.timestamp())};"
+            f'nonce="{nonce}";keyid="{keyid or self.kid}"'
             ';alg="ed25519"'
         )
         base = "\n".join(
