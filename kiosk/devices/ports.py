@@ -14,12 +14,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.emrtd.transport import Transport
+
+if TYPE_CHECKING:  # annotations only: the desktop app starts without loading numpy
+    import numpy as np
+    import numpy.typing as npt
 
 # --- Camera ---------------------------------------------------------------------------------
 

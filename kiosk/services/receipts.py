@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kiosk.documents.image import decode_image
-from kiosk.documents.qr import decode_qr
 from kiosk.domain.application import Application, ApplicationState
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.ids import ApplicationId, UserId
@@ -137,6 +135,10 @@ class ReceiptService:
         Raises:
             DomainError: IMAGE_UNREADABLE or IMAGE_TOO_LARGE for a file that is not a usable image.
         """
+        # Imported here: OpenCV and the QR decoder are needed only for this, not at start.
+        from kiosk.documents.image import decode_image
+        from kiosk.documents.qr import decode_qr
+
         found = decode_qr(decode_image(data))
         if found is None:
             return ReceiptCheck(False, "no_code")
