@@ -5,6 +5,8 @@ in the terminal that started the app (design.md, the demo). The devices are comp
 self-test's first device check, off the GUI thread, so the login screen comes up without them.
 In demo mode the reference central server runs as a child process on a loopback port (started
 off the GUI thread too, the demo kiosk registered with it) and is stopped when the app closes.
+The background threads and the demo's server start once the window is up: nothing on the login
+screen waits for them, and on two cores they would compete with its start.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import functools
 import logging
 import threading
 
-from kiosk.app import Kiosk, device_status, start_demo_central
+from kiosk.app import BackgroundWork, Kiosk, device_status, start_demo_central
 from kiosk.commands.base import CommandContext
 from kiosk.demo_accounts import ADMIN, ensure_demo_accounts
 from kiosk.i18n import _
@@ -31,16 +33,23 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
         for username, password in ensure_demo_accounts(kiosk).items():
             print(line.format(user=username, password=password))  # noqa: T201 - shown once
     central = _DemoCentral(kiosk) if context.settings.demo else None
-    background = kiosk.start_background()
+    background: list[BackgroundWork] = []
+
+    def after_start() -> None:
+        background.append(kiosk.start_background())
+        if central is not None:
+            central.start()
+
     equipment = Equipment(
         devices=functools.cache(lambda: device_status(context.settings)),
         clock_offset=kiosk.services.sync.clock_offset,
         record_result=kiosk.services.sync.record_self_test,
     )
     try:
-        return run(context.settings, kiosk.services, equipment)
+        return run(context.settings, kiosk.services, equipment, started=after_start)
     finally:
-        background.stop()
+        for work in background:
+            work.stop()
         if central is not None:
             central.stop()
 
@@ -55,6 +64,9 @@ class _DemoCentral:
         self._kiosk = kiosk
         self._children: list[CentralChild] = []
         self._thread = threading.Thread(target=self._start, name="kiosk-demo-central", daemon=True)
+
+    def start(self) -> None:
+        """Start the server on its thread."""
         self._thread.start()
 
     def _start(self) -> None:
@@ -72,6 +84,7 @@ class _DemoCentral:
 
     def stop(self) -> None:
         """Stop the server (waiting for a start still under way)."""
-        self._thread.join(60)
+        if self._thread.ident is not None:
+            self._thread.join(60)
         for child in self._children:
             child.stop()

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -120,11 +122,22 @@ def install_excepthook(errors: Bridge) -> None:
     threading.excepthook = thread_hook
 
 
-def run(settings: Settings, services: ShellServices, equipment: Equipment | None = None) -> int:
-    """Open the desktop app and return its exit code when the officer closes it."""
+def run(
+    settings: Settings,
+    services: ShellServices,
+    equipment: Equipment | None = None,
+    started: Callable[[], object] | None = None,
+) -> int:
+    """Open the desktop app and return its exit code when the officer closes it.
+
+    ``started`` is called on the GUI thread once the event loop runs with the window shown:
+    work the login screen need not wait for (background threads, the demo's server).
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
     shell = start(settings, services, equipment)
+    if started is not None:
+        QTimer.singleShot(0, started)
     code = app.exec()
     shell.close()
     log.info("desktop app closed with %s", code)
