@@ -4,7 +4,8 @@ Each action must be done within ``step_limit`` seconds of its cue: the start for
 moment the previous action was done for the next (the screen shows the next cue then). A head
 turn that was not asked for at that point fails the step (``wrong_order`` when it is a later
 action, ``unexpected_turn`` otherwise); blinks are never held against the citizen, since people
-blink on their own. A step that fails stops the check: later steps are ``not_reached``.
+blink on their own, but an action done only before its cue is ``too_early``. A step that fails
+stops the check: later steps are ``not_reached``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class StepFailure(StrEnum):
     TOO_LATE = "too_late"
     PARTIAL = "partial"
     WRONG_ORDER = "wrong_order"
+    TOO_EARLY = "too_early"
     UNEXPECTED_TURN = "unexpected_turn"
     NOT_REACHED = "not_reached"
 
@@ -101,5 +103,5 @@ def _missing(action: Action, events: Sequence[Event], cue: float, deadline: floa
         return StepResult(action, None, max(e.amplitude for e in tries), StepFailure.PARTIAL)
     earlier = any(e.action is action and e.complete and e.start <= cue for e in events)
     return StepResult(
-        action, None, None, StepFailure.WRONG_ORDER if earlier else StepFailure.NOT_DONE
+        action, None, None, StepFailure.TOO_EARLY if earlier else StepFailure.NOT_DONE
     )

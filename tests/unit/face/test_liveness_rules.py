@@ -72,7 +72,8 @@ def test_turns_in_the_wrong_order_fail() -> None:
 
 def test_a_blink_asked_after_a_turn_but_done_before_it_fails() -> None:
     result = judge((L, B), samples([blink(1.0), turn("left", 2.0)]))
-    assert [s.failure for s in result.steps] == [None, StepFailure.WRONG_ORDER]
+    assert [s.failure for s in result.steps] == [None, StepFailure.TOO_EARLY]
+    assert result.reasons[0] == "blink_too_early"
 
 
 def test_a_turn_nobody_asked_for_fails() -> None:
