@@ -45,7 +45,13 @@ class ReadyServer:
 
 
 def central_command() -> list[str]:
-    """How to run ``central`` from this interpreter (the console script may not be on PATH)."""
+    """How to run ``central`` from this interpreter (the console script may not be on PATH).
+
+    A frozen build has no interpreter to give ``-m``: its program runs the bundled server's
+    command line when called with ``--central`` (installer/entry.py).
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--central"]
     return [sys.executable, "-m", "central"]
 
 
