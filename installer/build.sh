@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the PyInstaller one-folder app into dist/kiosk/.
-# --smoke: then run the frozen app's --version, `support versions` and `demo --headless`.
+# --smoke: then run the frozen app's --version, `support versions`, the bundled central server's
+# --help, `demo --headless` and `support bundle`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,6 +23,8 @@ if [ "${1:-}" = "--smoke" ]; then
     trap 'rm -rf "$work"' EXIT
     "$app" --version
     HOME=$work "$app" support versions
+    "$app" --central --help > /dev/null   # the bundled reference server (the demo's child)
     HOME=$work KIOSK_DATA_DIR=$work/data "$app" demo --headless --json > "$work/demo.json"
     "$V/python" installer/check_demo_output.py "$work/demo.json"
+    HOME=$work KIOSK_DATA_DIR=$work/data KIOSK_DEMO=1 "$app" support bundle --out "$work/support.zip"
 fi
