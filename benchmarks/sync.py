@@ -14,7 +14,10 @@ making the packet about ``--size-kb``, and its consent, then ``PacketOutbox.enqu
 encodes, signs and encrypts its packet exactly as an approval does. Delivery is the relay's own
 round (``SyncControlService.run_once``): one packet per request, each outcome in its own
 transaction, then the verdicts; the figure is wall time from the first request to the last
-acknowledgement. The memory figure is the peak resident size (``ru_maxrss``) of a separate
+acknowledgement. Because the machine is shared, the CPU time the kiosk process and the server
+process spent per packet is printed too, and the rate one relay would reach if it only waited for
+those (``cpu_bound_applications_per_second``: the relay and the server work in turn, so the two
+add up). The memory figure is the peak resident size (``ru_maxrss``) of a separate
 kiosk process (composed from its settings file as ``kiosk sync run`` is) delivering the first
 300 packets of a backlog of each size: the relay holds one packet at a time, and what grows with
 the backlog (the store's counts and claims) runs in every round.
@@ -73,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     admin = kiosk.services.session.assume_demo_user(ADMIN)
     child = app.start_demo_central(kiosk, root / "central", admin)
     try:
-        figures = _run(kiosk, settings, root, args)
+        server_pid = child.ready.pid if child.ready else 0
+        figures = _run(kiosk, settings, root, args, server_pid)
     finally:
         child.stop()
         if not args.keep:
@@ -107,16 +111,19 @@ def _settings(root: Path) -> Settings:
 
 
 def _run(
-    kiosk: app.Kiosk, settings: Settings, root: Path, args: argparse.Namespace
+    kiosk: app.Kiosk, settings: Settings, root: Path, args: argparse.Namespace, server_pid: int
 ) -> dict[str, Any]:
     template = _Template(kiosk, settings, args.size_kb * 1024)
     made = template.backlog(args.count)
     sync = kiosk.services.sync
-    start = time.perf_counter()
+    start, cpu, server_cpu = time.perf_counter(), time.process_time(), _cpu_seconds(server_pid)
     status = sync.run_once()
     while status.undelivered:
         status = sync.run_once()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    server_cpu = _cpu_seconds(server_pid) - server_cpu
+    per_packet_cpu = (cpu + server_cpu) / args.count
     print(f"delivered {args.count} packets in {elapsed:.1f} s", file=sys.stderr)
     memory = {
         size: _peak_memory(template, settings, root, size)
@@ -135,12 +142,21 @@ def _run(
         "sign_and_encrypt_ms_per_packet": round(made.seal_seconds / args.count * 1000, 2),
         "delivery_seconds": round(elapsed, 2),
         "applications_per_second": round(args.count / elapsed, 1),
+        "kiosk_cpu_ms_per_packet": round(cpu / args.count * 1000, 1),
+        "server_cpu_ms_per_packet": round(server_cpu / args.count * 1000, 1),
+        "cpu_bound_applications_per_second": round(1 / per_packet_cpu, 1),
         "target_per_second": TARGET_PER_SECOND,
         "undelivered_after": status.undelivered,
         "failed_after": status.failed,
         "peak_rss_mb_by_backlog": {str(k): round(v / 1024, 1) for k, v in memory.items()},
         "peak_rss_spread_percent": round((max(peaks) / min(peaks) - 1) * 100, 1) if peaks else None,
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclasses.dataclass

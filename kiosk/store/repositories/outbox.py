@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from kiosk.domain.application import DeliveryState, ServerVerdict
 from kiosk.domain.ids import ApplicationId, PacketId
@@ -168,6 +168,7 @@ class OutboxRepository:
         """Packets waiting for the server's key, oldest first, opened for encryption."""
         query = (
             select(OutboxRow)
+            .options(undefer(OutboxRow.held))
             .where(OutboxRow.held.is_not(None), OutboxRow.purged_at.is_(None))
             .order_by(OutboxRow.id)
             .limit(limit)
@@ -194,6 +195,7 @@ class OutboxRepository:
         """Due, sendable rows oldest first, marked ``sending`` (the caller commits at once)."""
         query = (
             select(OutboxRow)
+            .options(undefer(OutboxRow.payload))
             .where(
                 OutboxRow.state == DeliveryState.PENDING,
                 OutboxRow.next_attempt_at <= now,
@@ -299,21 +301,21 @@ class OutboxRepository:
 
     def entries(self, limit: int = 200, states: Sequence[DeliveryState] = ()) -> list[OutboxEntry]:
         """Rows newest first (optionally only in ``states``), for the outbox screen."""
-        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        query = _ENTRIES.order_by(OutboxRow.id.desc()).limit(limit)
         if states:
             query = query.where(OutboxRow.state.in_(list(states)))
-        return [_entry(row) for row in self._session.scalars(query)]
+        return [_entry(row, held) for row, held in self._session.execute(query)]
 
     def for_application(self, application_id: ApplicationId) -> OutboxEntry | None:
         """The application's packet, if it has one."""
-        query = select(OutboxRow).where(OutboxRow.application_id == application_id)
-        row = self._session.scalar(query.order_by(OutboxRow.id.desc()).limit(1))
-        return None if row is None else _entry(row)
+        query = _ENTRIES.where(OutboxRow.application_id == application_id)
+        found = self._session.execute(query.order_by(OutboxRow.id.desc()).limit(1)).first()
+        return None if found is None else _entry(*found)
 
     def find(self, packet_id: PacketId) -> OutboxEntry | None:
         """The row of ``packet_id``, if this kiosk has it."""
-        row = self._session.scalar(select(OutboxRow).where(OutboxRow.packet_id == packet_id))
-        return None if row is None else _entry(row)
+        found = self._session.execute(_ENTRIES.where(OutboxRow.packet_id == packet_id)).first()
+        return None if found is None else _entry(*found)
 
     def acknowledgement(self, packet_id: PacketId) -> bytes | None:
         """The server's signed acknowledgement of the packet, once delivered."""
@@ -527,7 +529,11 @@ def _held_ad(packet_id: uuid.UUID) -> bytes:
     return crypto.associated_data(_OUTBOX, "held", packet_id)
 
 
-def _entry(row: OutboxRow) -> OutboxEntry:
+_ENTRIES = select(OutboxRow, OutboxRow.held.is_not(None))
+"""Rows for listing, with whether a packet is held (the held bytes themselves stay unloaded)."""
+
+
+def _entry(row: OutboxRow, held: bool) -> OutboxEntry:
     return OutboxEntry(
         row_id=row.id,
         packet_id=PacketId(row.packet_id),
@@ -543,5 +549,5 @@ def _entry(row: OutboxRow) -> OutboxEntry:
         last_error_code=row.last_error_code,
         flagged=row.flagged,
         conflict=row.conflict,
-        held=row.held is not None,
+        held=bool(held),
     )

@@ -45,8 +45,10 @@ class OutboxRow(Base):
     packet_id: Mapped[uuid.UUID] = mapped_column(unique=True)
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
     kind: Mapped[PacketKind] = mapped_column(str_enum(PacketKind, "packet_kind"))
-    payload: Mapped[bytes | None]
-    held: Mapped[bytes | None]
+    # The large columns load only when asked for: listing, claiming and recording outcomes
+    # must not drag half a megabyte per row through the ORM.
+    payload: Mapped[bytes | None] = mapped_column(deferred=True)
+    held: Mapped[bytes | None] = mapped_column(deferred=True)
     payload_sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     created_at: Mapped[datetime]
@@ -58,7 +60,7 @@ class OutboxRow(Base):
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     last_error_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
-    acknowledgement: Mapped[bytes | None]
+    acknowledgement: Mapped[bytes | None] = mapped_column(deferred=True)
     server_verdict: Mapped[ServerVerdict | None] = mapped_column(
         str_enum(ServerVerdict, "server_verdict")
     )
