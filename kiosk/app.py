@@ -72,6 +72,8 @@ if TYPE_CHECKING:
     from kiosk.devices.sim.chip.profile import CardProfile
     from kiosk.devices.sim.citizens import CitizenRecord
     from kiosk.face.engine import FaceEngine
+    from kiosk.face.worker import FaceWorker
+    from kiosk.services.counter import CounterService
     from kiosk.services.face_capture import FaceCaptureService
     from kiosk.services.liveness import LivenessService
 
@@ -552,6 +554,55 @@ def _or_absent(what: str, make: Callable[[], _Device | None]) -> _Device | None:
     except DomainError as err:
         log.warning("%s not available: %s", what, err)
         return None
+
+
+class LazyCounter:
+    """The enrolment screens' counter service, composed on first use (inside their first job).
+
+    The face worker process starts then, loading its models while the chip is read, so the
+    desktop app reaches its login screen without the face stack. ``close`` stops the worker.
+    """
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self._kiosk = kiosk
+        self._lock = threading.Lock()
+        self._counter: CounterService | None = None
+        self._worker: FaceWorker | None = None
+
+    def __call__(self) -> CounterService:
+        """The counter service (built by the first caller; later callers get the same one)."""
+        with self._lock:
+            if self._counter is None:
+                from kiosk.face.worker import FaceWorker
+
+                self._worker = FaceWorker()
+                self._counter = counter_service(self._kiosk, self._worker)
+            return self._counter
+
+    def close(self) -> None:
+        """Stop the face worker, if it was started."""
+        with self._lock:
+            if self._worker is not None:
+                self._worker.close()
+
+
+def counter_service(kiosk: Kiosk, engine: FaceEngine) -> CounterService:
+    """The officer's devices for the enrolment screens, with the face work on ``engine``.
+
+    The reader and camera are the configured ones (the simulated ones in demo mode); one that
+    cannot be built is left out, so its step reports the device unavailable.
+    """
+    from kiosk.services.counter import CounterService
+
+    settings = kiosk.settings
+    return CounterService(
+        chip_reading(settings),
+        _or_absent("card reader", lambda: _demo_or_configured_reader(settings)),
+        _or_absent("camera", lambda: configured_camera(settings)),
+        engine,
+        settings.face.match_threshold,
+        lambda observed: liveness(kiosk, observed),
+    )
 
 
 def start_demo_central(kiosk: Kiosk, folder: Path, admin: User) -> CentralChild:
