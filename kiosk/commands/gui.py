@@ -16,7 +16,7 @@ import functools
 import logging
 import threading
 
-from kiosk.app import BackgroundWork, Kiosk, device_status, start_demo_central
+from kiosk.app import BackgroundWork, Kiosk, LazyCounter, device_status, start_demo_central
 from kiosk.commands.base import CommandContext
 from kiosk.demo_accounts import ADMIN, ensure_demo_accounts
 from kiosk.i18n import _
@@ -45,9 +45,13 @@ def open_desktop(_args: argparse.Namespace, context: CommandContext) -> int:
         clock_offset=kiosk.services.sync.clock_offset,
         record_result=kiosk.services.sync.record_self_test,
     )
+    counter = LazyCounter(kiosk)
     try:
-        return run(context.settings, kiosk.services, equipment, started=after_start)
+        return run(
+            context.settings, kiosk.services, equipment, started=after_start, counter=counter
+        )
     finally:
+        counter.close()
         for work in background:
             work.stop()
         if central is not None:

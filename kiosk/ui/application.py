@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
+from kiosk.services.counter import CounterService
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.citizen.window import current_placement
@@ -77,7 +78,12 @@ class Shell:
         self.window.close()
 
 
-def start(settings: Settings, services: ShellServices, equipment: Equipment | None = None) -> Shell:
+def start(
+    settings: Settings,
+    services: ShellServices,
+    equipment: Equipment | None = None,
+    counter: Callable[[], CounterService] | None = None,
+) -> Shell:
     """Build and show the window at the login screen; the caller runs the event loop.
 
     Args:
@@ -85,12 +91,14 @@ def start(settings: Settings, services: ShellServices, equipment: Equipment | No
         services: the use cases the screens call.
         equipment: what the self-test probes (devices, server time, printer, disk); without
             it the device rows say "not configured" and the clock row "could not check".
+        counter: gives the enrolment screens' reader, camera and face engine (called in
+            their jobs); without it their steps say the device is unavailable.
     """
     app = QApplication.instance()
     assert isinstance(app, QApplication)  # noqa: S101 - callers create it first
     configure(app)
     runner = JobRunner()
-    context = ShellContext(settings, services, runner, CitizenViewModel())
+    context = ShellContext(settings, services, runner, CitizenViewModel(), counter=counter)
     equipment = equipment or Equipment()
     checks = standard_checks(services.audit, settings.data_dir, equipment)
     window = MainWindow(context, checks, current_placement())
@@ -127,6 +135,7 @@ def run(
     services: ShellServices,
     equipment: Equipment | None = None,
     started: Callable[[], object] | None = None,
+    counter: Callable[[], CounterService] | None = None,
 ) -> int:
     """Open the desktop app and return its exit code when the officer closes it.
 
@@ -135,7 +144,7 @@ def run(
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
-    shell = start(settings, services, equipment)
+    shell = start(settings, services, equipment, counter)
     if started is not None:
         QTimer.singleShot(0, started)
     code = app.exec()
