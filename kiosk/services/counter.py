@@ -2,9 +2,13 @@
 
 The screens may not touch a device port (the UI reaches the core only through services), so the
 composition root hands them one ``CounterService``: the card reader, the face camera and the face
-engine (the worker process in the desktop app), with the chip and face use cases bound to them.
-While a face capture runs, every analysed frame is reported with its guidance, which is what the
-live preview and its overlay show; the capture itself is ``FaceCaptureService``'s, unchanged.
+engine (the worker process in the desktop app), with the chip, liveness and face use cases bound
+to them. While the liveness challenge or a face capture runs, every analysed frame is reported
+with its guidance, which is what the live preview and its overlay show; the checks themselves
+are ``LivenessService``'s and ``FaceCaptureService``'s, unchanged.
+
+The face stack (OpenCV, dlib) is imported only when a face step first runs, inside its job: the
+desktop app reaches its login screen without it.
 """
 
 from __future__ import annotations
@@ -12,20 +16,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
-from kiosk.devices.ports import Camera, CardReader
-from kiosk.domain.biometrics import FaceMatch
+from kiosk.domain.application import Application
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.evidence import ChipEvidence
+from kiosk.domain.ids import ApplicationId
 from kiosk.domain.progress import ProgressSink
-from kiosk.face.engine import FaceEngine
-from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules
+from kiosk.domain.users import User
 from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.chip_reading import AccessInput, ChipReadingService, ChipReadOutcome
-from kiosk.services.face_capture import FaceCapture, FaceCaptureService
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from kiosk.devices.ports import Camera, CardReader
+    from kiosk.domain.biometrics import FaceMatch
+    from kiosk.face.engine import FaceEngine
+    from kiosk.face.liveness.verdict import LivenessResult
+    from kiosk.face.quality import Guidance, GuidanceRules
+    from kiosk.services.face_capture import FaceCapture
+    from kiosk.services.liveness import LivenessService
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +71,32 @@ class ChipStep:
     portrait: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class LivenessCheck:
+    """One liveness challenge as the officer sees it: the result and its plain facts.
+
+    Attributes:
+        result: the measured verdict, kept for ``record_liveness``.
+        challenge: the actions asked (``blink``, ``left``, ``right``), in order.
+        reasons: why it failed (stable codes), empty when live.
+    """
+
+    result: LivenessResult
+    live: bool
+    challenge: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
 class CounterService:
-    """Reads the card on the counter's reader and captures the face on its camera.
+    """Reads the card on the counter's reader, checks liveness and captures the face.
 
     Args:
         reader, camera: the counter's devices; None when this kiosk has none (the step then
             fails with the device's "unavailable" message).
         engine: where face detection and matching run.
         threshold: the face match threshold from the settings.
+        liveness: makes the attended liveness check over a given engine (the screens' one
+            previews each frame it analyses).
     """
 
     def __init__(
@@ -76,12 +106,14 @@ class CounterService:
         camera: Camera | None,
         engine: FaceEngine,
         threshold: float,
+        liveness: Callable[[FaceEngine], LivenessService],
     ) -> None:
         self._chip = chip
         self._reader = reader
         self._camera = camera
         self._engine = engine
         self._threshold = threshold
+        self._liveness = liveness
 
     def read_chip(
         self, given: AccessInput, progress: ProgressSink, cancel: threading.Event
@@ -98,6 +130,28 @@ class CounterService:
         outcome = self._chip.read(self._reader, given, progress=progress, cancel=cancel)
         return ChipStep(outcome, chip_evidence(outcome.read), outcome.read.portrait.image)
 
+    def check_liveness(
+        self, progress: ProgressSink, cancel: threading.Event, frames: FrameSink
+    ) -> LivenessCheck:
+        """Draw a challenge and run it, cueing each action (progress ``liveness:<action>``).
+
+        Raises:
+            DomainError: CAMERA_UNAVAILABLE without a camera; the face engine's codes.
+            Cancelled: the officer cancelled.
+        """
+        camera = self._require_camera()
+        service = self._liveness(_PreviewingEngine(self._engine, frames))
+        result = service.run(camera, service.draw(), progress=progress, cancel=cancel)
+        challenge = tuple(action.value for action in result.challenge)
+        return LivenessCheck(result, result.live, challenge, result.reasons)
+
+    def record_liveness(
+        self, officer: User, application_id: ApplicationId, check: LivenessCheck, attested: bool
+    ) -> Application:
+        """Keep the check and the officer's attestation (a failure counts as a face attempt)."""
+        service = self._liveness(self._engine)
+        return service.record(officer, application_id, check.result, attested=attested)
+
     def capture_face(
         self,
         chip_portrait: bytes,
@@ -111,11 +165,16 @@ class CounterService:
             DomainError: CAMERA_UNAVAILABLE without a camera; the face service's codes.
             Cancelled: the officer cancelled.
         """
+        from kiosk.services.face_capture import FaceCaptureService
+
+        camera = self._require_camera()
+        service = FaceCaptureService(_PreviewingEngine(self._engine, frames), self._threshold)
+        return service.capture(camera, chip_portrait, progress=progress, cancel=cancel)
+
+    def _require_camera(self) -> Camera:
         if self._camera is None:
             raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "no camera configured")
-        observed = _PreviewingEngine(self._engine, frames)
-        service = FaceCaptureService(observed, self._threshold)
-        return service.capture(self._camera, chip_portrait, progress=progress, cancel=cancel)
+        return self._camera
 
 
 class _PreviewingEngine:
@@ -125,10 +184,10 @@ class _PreviewingEngine:
         self._inner = inner
         self._frames = frames
 
-    def analyse(
-        self, image: npt.NDArray[np.uint8], rules: GuidanceRules = DEFAULT_RULES
-    ) -> Guidance:
-        guidance = self._inner.analyse(image, rules)
+    def analyse(self, image: npt.NDArray[np.uint8], rules: GuidanceRules | None = None) -> Guidance:
+        guidance = (
+            self._inner.analyse(image) if rules is None else self._inner.analyse(image, rules)
+        )
         self._frames(PreviewFrame(image.copy(), guidance.instruction.value, _box(guidance, image)))
         return guidance
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from kiosk.domain.application import Application, ApplicationState, ReasonCode
 from kiosk.domain.biometrics import FaceDecision, FaceGate, FaceOutcome, face_gate
@@ -24,10 +25,12 @@ from kiosk.domain.users import User
 from kiosk.services.consent import consent_record
 from kiosk.services.counter import ChipStep
 from kiosk.services.enrolment import EnrolmentService, FaceEvidence, PendingApplication
-from kiosk.services.face_capture import FaceCapture
 from kiosk.services.receipts import IssuedReceipt, ReceiptKind, ReceiptService
 from kiosk.services.records import RecordService
 from kiosk.ui.models.access import AccessFields
+
+if TYPE_CHECKING:
+    from kiosk.services.face_capture import FaceCapture  # the face stack loads in its job
 
 _RESUMABLE = (ApplicationState.DRAFT, ApplicationState.RETURNED)
 
@@ -148,11 +151,28 @@ class EnrolmentFlow:
         )
         return draft.application
 
+    def record_attempt(
+        self,
+        record_liveness: Callable[[ApplicationId], Application],
+        capture: FaceCapture | None,
+    ) -> FaceGate:
+        """Keep one attempt: its liveness check, then (when live and witnessed) the match.
+
+        ``record_liveness`` stores the check with the officer's attestation and counts a
+        failed or unwitnessed check as a failed attempt; ``capture`` is the comparison made
+        after a passed check, None when there is none to count.
+        """
+        draft = self._current()
+        draft.application = record_liveness(draft.id)
+        if capture is None:
+            return face_gate(draft.application.face)
+        return self.record_face(capture)
+
     def record_face(self, capture: FaceCapture) -> FaceGate:
-        """Count the acknowledged attempt with its portraits and figures; the policy's answer."""
+        """Count the acknowledged comparison with its portraits and figures; the policy's answer."""
         draft = self._current()
         if draft.chip is None:
-            raise DomainError(ErrorCode.INVALID_TRANSITION, "face before the chip read")
+            raise DomainError(ErrorCode.INTERNAL, "face before the chip read")
         passed = capture.match.decision is FaceDecision.MATCH
         outcome = FaceOutcome.PASSED if passed else FaceOutcome.MISMATCH
         evidence = FaceEvidence(capture.match, capture.portrait_jpeg, draft.chip.portrait)

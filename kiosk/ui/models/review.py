@@ -106,16 +106,35 @@ def chip_lines(chip: ChipEvidence) -> list[str]:
     return lines
 
 
+LIVENESS_REASON_TEXTS = {
+    "no_blink": N_("không thấy chớp mắt"),
+    "no_face": N_("không thấy khuôn mặt"),
+    "flat_picture": N_("nghi là ảnh phẳng"),
+    "screen_pattern": N_("nghi là ảnh trên màn hình"),
+    "glare": N_("lóa sáng như mặt kính"),
+}
+"""The passive checks' reasons; a failed step keeps its code (``left_too_late``)."""
+
+
+def liveness_line(live: bool, challenge: tuple[str, ...], reasons: tuple[str, ...]) -> str:
+    """One liveness check's result, the challenge asked and why it failed."""
+    result = _("đạt") if live else _("không đạt")
+    why = ", ".join(
+        _(LIVENESS_REASON_TEXTS[r]) if r in LIVENESS_REASON_TEXTS else r for r in reasons
+    )
+    line = _("Kiểm tra người thật: {result} ({challenge})").format(
+        result=result, challenge=", ".join(challenge)
+    )
+    return f"{line}: {why}" if why else line
+
+
 def liveness_lines(liveness: LivenessEvidence | None) -> list[str]:
     """The liveness result and the officer's attestation, or that none was recorded."""
     if liveness is None:
         return [_("Kiểm tra người thật: chưa có")]
-    result = _("đạt") if liveness.live else _("không đạt")
     attested = _("có") if liveness.attested_by is not None else _("không")
     return [
-        _("Kiểm tra người thật: {result} ({challenge})").format(
-            result=result, challenge=", ".join(liveness.challenge)
-        ),
+        liveness_line(liveness.live, liveness.challenge, liveness.reasons),
         _("Cán bộ xác nhận đã chứng kiến: {attested}").format(attested=attested),
     ]
 

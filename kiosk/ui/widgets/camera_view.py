@@ -8,11 +8,15 @@ latest is kept, so a slow paint never queues frames up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kiosk.services.counter import PreviewFrame
+if TYPE_CHECKING:
+    from kiosk.services.counter import PreviewFrame
+
 
 READY_COLOUR = QColor("#2e7d32")
 ADJUST_COLOUR = QColor("#f9a825")

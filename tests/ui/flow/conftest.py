@@ -25,10 +25,9 @@ from kiosk import app
 from kiosk.app import Kiosk, build
 from kiosk.config import PathSettings, Settings
 from kiosk.demo_accounts import OFFICER, SUPERVISOR, ensure_demo_accounts
-from kiosk.devices.camera.files import FileCamera
 from kiosk.devices.ports import Camera, CardReader
 from kiosk.devices.sim import citizens
-from kiosk.devices.sim.citizens import CitizenRecord, demo_face_photo
+from kiosk.devices.sim.citizens import CitizenRecord
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
 from kiosk.ui.citizen.placement import Placement
@@ -75,9 +74,10 @@ def card(station: Station, record: CitizenRecord, fault: str | None = None) -> C
     return app.simulated_card_reader(settings, record.citizen.id_number, fault)
 
 
-def camera_showing(record: CitizenRecord) -> Camera:
-    """A camera that shows ``record``'s photo (the card holder, or someone else)."""
-    return FileCamera(demo_face_photo(record), fps=30.0)
+def camera_showing(station: Station, record: CitizenRecord) -> Camera:
+    """The demo camera showing ``record``'s face (the card holder, or someone else); it
+    performs the liveness actions it is cued with, as a citizen would."""
+    return app.simulated_camera(station.kiosk.settings, record)
 
 
 def counter(
@@ -86,7 +86,12 @@ def counter(
     """The counter's devices for one test."""
     settings = station.kiosk.settings
     return CounterService(
-        app.chip_reading(settings), reader, camera, engine, settings.face.match_threshold
+        app.chip_reading(settings),
+        reader,
+        camera,
+        engine,
+        settings.face.match_threshold,
+        lambda observed: app.liveness(station.kiosk, observed),
     )
 
 

@@ -24,9 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk import app
 from kiosk.config import PathSettings, Settings
 from kiosk.demo_accounts import OFFICER
-from kiosk.devices.camera.files import FileCamera
 from kiosk.devices.sim import citizens
-from kiosk.devices.sim.citizens import demo_face_photo
 from kiosk.domain.biometrics import face_gate
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
@@ -75,9 +73,10 @@ def main(phase: str, data: Path, password: str) -> None:
             devices = CounterService(
                 app.chip_reading(settings),
                 app.simulated_card_reader(settings, record.citizen.id_number),
-                FileCamera(demo_face_photo(record), fps=30.0),
+                app.simulated_camera(settings, record),
                 engine,
                 settings.face.match_threshold,
+                lambda observed: app.liveness(kiosk, observed),
             )
             window = open_window(qt, kiosk, lambda: devices, printer, password)
             capture(record.citizen.id_number)

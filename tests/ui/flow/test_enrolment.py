@@ -44,7 +44,7 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     record = first_citizen()
-    devices = counter(station, face_engine, card(station, record), camera_showing(record))
+    devices = counter(station, face_engine, card(station, record), camera_showing(station, record))
     window = open_window(qtbot, station, devices, tmp_path)
     keys = Keyboard(qtbot)
     sign_in(keys, station, OFFICER)

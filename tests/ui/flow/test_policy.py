@@ -45,7 +45,7 @@ def start(
     # (whose photo the guidance accepts), so every attempt is a real mismatch.
     record = other_citizen() if stranger else first_citizen()
     face = first_citizen()
-    devices = counter(station, engine, card(station, record, fault), camera_showing(face))
+    devices = counter(station, engine, card(station, record, fault), camera_showing(station, face))
     window = open_window(qtbot, station, devices, folder)
     keys = Keyboard(qtbot)
     sign_in(keys, station, OFFICER)
