@@ -5,7 +5,7 @@ actions (retry now, send a failed packet again, pause, resume) are the superviso
 (``Permission.SYNC_CONTROL``) and are audited; registration is the administrator's. Errors are
 handed up as codes (``Problem``) that ``kiosk.messages`` words in plain Vietnamese: services never
 speak to the user directly. The clock check that blocks submission lives here too: the relay
-stores the server's clock offset at each contact, and ``check_clock`` refuses a submission when
+stores the server's clock offset at each contact, and ``check_clock_in`` refuses a submission when
 it is beyond five minutes.
 """
 
@@ -150,14 +150,6 @@ class SyncControlService:
     def clock_offset(self) -> timedelta | None:
         """The server's clock minus the kiosk's at the last contact (None: never measured)."""
         return self.status().clock_offset
-
-    def check_clock(self) -> None:
-        """Refuse when the kiosk's clock is more than five minutes from the server's.
-
-        Raises:
-            DomainError: CLOCK_SKEW.
-        """
-        require_clock_ok(self.clock_offset())
 
     def record_self_test(self, passed: bool) -> None:
         """Remember the last self-test's result; every request tells the server."""

@@ -42,11 +42,6 @@ def kiosk_public_jwk(public_raw: bytes) -> dict[str, Any]:
     return exported
 
 
-def key_id_of(jwk_json: str) -> str:
-    """The RFC 7638 thumbprint of a JWK given as JSON text."""
-    return str(jwk.JWK.from_json(jwk_json).thumbprint())
-
-
 def payload_digest(cbor: bytes) -> str:
     """The hex SHA-256 of the CBOR packet, which the acknowledgement repeats."""
     return hashlib.sha256(cbor).hexdigest()

@@ -369,11 +369,6 @@ class OutboxRepository:
         )
         return [ApplicationId(app_id) for app_id in self._session.scalars(query)]
 
-    def is_settled(self, application_id: ApplicationId) -> bool:
-        """Whether the server holds this application for good (so the kiosk may forget it)."""
-        entry = self.for_application(application_id)
-        return entry is not None and entry.server_verdict in SETTLED
-
     def purge(self, application_id: ApplicationId, at: datetime) -> None:
         """Shred the application's stored packet and acknowledgement (workflow columns stay)."""
         self._session.execute(

@@ -15,6 +15,7 @@ from pathlib import Path
 from kiosk.domain.application import DeliveryState
 from kiosk.domain.clock import SystemClock
 from kiosk.domain.errors import ErrorCode
+from kiosk.services.sync_control import SyncStatus
 from kiosk.sync.child import CentralChild
 from kiosk.sync.client import Credentials, ServerClient
 from kiosk.sync.envelope import PacketSealer
@@ -27,8 +28,12 @@ from tests.support.sync_world import SyncWorld, write_config
 
 def test_approved_applications_are_delivered_and_accepted_once(direct: SyncWorld) -> None:
     approved = direct.approve(3)
+    reported: list[SyncStatus] = []
+    direct.kiosk.services.sync.subscribe(reported.append)
     drain(direct, approved)
     assert_each_accepted_once(direct, approved)
+    assert reported
+    assert reported[-1].undelivered == 0
     status = direct.kiosk.services.sync.status()
     assert status.online is True
     assert status.clock_offset is not None
