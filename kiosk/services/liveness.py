@@ -30,12 +30,12 @@ from kiosk.domain.ids import ApplicationId, UserId
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.domain.users import Permission, User, require
 from kiosk.face.engine import FaceEngine
-from kiosk.face.liveness.active import StepFailure
+from kiosk.face.liveness.active import StepFailure, StepResult
 from kiosk.face.liveness.challenge import Action, Challenge, draw_challenge, format_challenge
 from kiosk.face.liveness.clips import sample_of
 from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES, LivenessRules
 from kiosk.face.liveness.series import Sample
-from kiosk.face.liveness.verdict import LivenessResult, judge
+from kiosk.face.liveness.verdict import LivenessResult, judge, steps_so_far
 from kiosk.services.context import ServiceContext
 from kiosk.services.transitions import apply
 from kiosk.store.uow import UnitOfWork
@@ -110,7 +110,6 @@ class LivenessService:
         samples: list[Sample] = []
         start: float | None = None
         cued = -1
-        result = judge(challenge, samples, self._rules)
         warm = False
         for frame in camera.frames(stop):
             if stop.is_set():
@@ -123,15 +122,16 @@ class LivenessService:
             if start is None:
                 start = frame.timestamp
             samples.append(sample_of(frame.timestamp - start, frame.image, guidance))
-            result = judge(challenge, samples, self._rules)
-            done = _leading_passed(result)
+            steps = steps_so_far(challenge, samples, self._rules)
+            done = _leading_passed(steps)
             if done > cued and done < len(challenge):
                 cued = done
                 self._cue(challenge[done], done, len(challenge), follower, progress)
-            if self._is_over(result, samples[-1].t, done):
+            if self._is_over(steps, samples[-1].t, done):
                 break
         if stop.is_set():
             raise Cancelled
+        result = judge(challenge, samples, self._rules)
         if progress is not None:
             progress(Progress("liveness:done", len(challenge), len(challenge)))
         log.info("liveness: live=%s reasons=%s", result.live, ",".join(result.reasons))
@@ -150,13 +150,13 @@ class LivenessService:
         if follower is not None:
             follower.cue(action.value)
 
-    def _is_over(self, result: LivenessResult, now: float, done: int) -> bool:
-        if done == len(result.challenge):
-            last = result.steps[-1].at
+    def _is_over(self, steps: tuple[StepResult, ...], now: float, done: int) -> bool:
+        if done == len(steps):
+            last = steps[-1].at
             return last is not None and now - last >= TAIL_SECONDS
-        if any(step.failure in _FINAL for step in result.steps):
+        if any(step.failure in _FINAL for step in steps):
             return True
-        previous = 0.0 if done == 0 else result.steps[done - 1].at
+        previous = 0.0 if done == 0 else steps[done - 1].at
         return previous is not None and now - previous > self._rules.step_limit
 
     def record(
@@ -242,9 +242,9 @@ def liveness_evidence(
     )
 
 
-def _leading_passed(result: LivenessResult) -> int:
+def _leading_passed(steps: tuple[StepResult, ...]) -> int:
     count = 0
-    for step in result.steps:
+    for step in steps:
         if not step.passed:
             break
         count += 1

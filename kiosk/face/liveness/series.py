@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.face.detect import Landmarks
 from kiosk.face.liveness.challenge import Action
@@ -41,12 +41,23 @@ class Sample:
         landmarks: the one face's landmarks, or None with no face or several.
         frame_size: the frame's width and height in pixels (the pose model needs them).
         cues: the face's screen cues, or None with no face.
+        yaw, openness: the head's yaw (degrees) and the eyes' openness, measured from the
+            landmarks on construction (None with no face).
     """
 
     t: float
     landmarks: Landmarks | None
     frame_size: tuple[int, int]
     cues: ScreenCues | None = None
+    yaw: float | None = field(init=False, default=None)
+    openness: float | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        # Measured once, when the frame is analysed: a live run judges its samples again
+        # after every frame, and the pose fit is the costly part.
+        if self.landmarks is not None:
+            object.__setattr__(self, "yaw", estimate_pose(self.landmarks, self.frame_size).yaw)
+            object.__setattr__(self, "openness", openness(self.landmarks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +101,12 @@ def signals(samples: Sequence[Sample], rules: LivenessRules) -> Signals | None:
     "At rest" is the median over the first ``baseline_seconds`` with a face: the challenge
     starts with guidance's ready frame, a frontal face with open eyes.
     """
-    found = [(s.t, s.landmarks, s.frame_size) for s in samples if s.landmarks is not None]
+    found = [(s.t, s.openness, s.yaw) for s in samples if s.openness is not None]
     if not found:
         return None
     times = tuple(t for t, _, _ in found)
-    opened = tuple(openness(marks) for _, marks, _ in found)
-    yaw = tuple(estimate_pose(marks, size).yaw for _, marks, size in found)
+    opened = tuple(value for _, value, _ in found if value is not None)
+    yaw = tuple(value for _, _, value in found if value is not None)
     window = [i for i, t in enumerate(times) if t <= times[0] + rules.baseline_seconds]
     rest_yaw = statistics.median(yaw[i] for i in window)
     rest_index = min(window, key=lambda i: abs(yaw[i] - rest_yaw))

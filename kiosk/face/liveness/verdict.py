@@ -74,6 +74,25 @@ class LivenessResult:
     seconds: float
 
 
+def _events(found: Signals | None, rules: LivenessRules) -> list[Event]:
+    if found is None:
+        return []
+    return sorted([*turns(found, rules), *blinks(found, rules)], key=lambda e: e.start)
+
+
+def steps_so_far(
+    challenge: Challenge,
+    samples: Sequence[Sample],
+    rules: LivenessRules = DEFAULT_LIVENESS_RULES,
+) -> tuple[StepResult, ...]:
+    """The challenge's steps as measured so far: what a live run checks after every frame.
+
+    Cheap (the passive checks, which fit homographies, wait for ``judge`` at the end).
+    """
+    start = samples[0].t if samples else 0.0
+    return check_steps(challenge, _events(signals(samples, rules), rules), start, rules)
+
+
 def judge(
     challenge: Challenge,
     samples: Sequence[Sample],
@@ -84,10 +103,7 @@ def judge(
     start = samples[0].t if samples else 0.0
     seconds = samples[-1].t - start if samples else 0.0
     faces = sum(1 for sample in samples if sample.landmarks is not None)
-    if found is None:
-        events: list[Event] = []
-    else:
-        events = sorted([*turns(found, rules), *blinks(found, rules)], key=lambda e: e.start)
+    events = _events(found, rules)
     steps = check_steps(challenge, events, start, rules)
     checks = _checks(samples, found, events, rules)
     reasons = [f"{step.action.value}_{step.failure.value}" for step in steps if step.failure]
