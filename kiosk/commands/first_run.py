@@ -11,8 +11,6 @@ from pathlib import Path
 
 from kiosk.config import CONFIG_ENV, Settings, is_demo_requested, system_config_path
 from kiosk.log import setup_logging
-from kiosk.machine_setup import MachineSetupBackend
-from kiosk.ui.first_run.wizard import run_first_run
 
 PACKAGE_DATA = Path("/var/lib/kiosk")
 """The data folder the Debian package creates for the kiosk account (kept by ``dpkg -r``)."""
@@ -31,6 +29,11 @@ def needs_first_run(config: Path | None, demo: bool) -> bool:
 
 def open_first_run(config: Path | None) -> int:
     """Show the wizard; its exit code (0 set up, 1 cancelled)."""
+    # Imported here: ``kiosk`` on a configured machine asks ``needs_first_run`` at every start
+    # and should not pay for loading the wizard.
+    from kiosk.machine_setup import MachineSetupBackend
+    from kiosk.ui.first_run.wizard import run_first_run
+
     defaults = Settings()
     setup_logging(defaults.log_dir)
     data = PACKAGE_DATA / "data" if PACKAGE_DATA.is_dir() else defaults.data_dir
