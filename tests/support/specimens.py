@@ -130,6 +130,9 @@ class Photo:
     """A photograph and its truth: corners in upright order (TL, TR, BR, BL) and the payload.
 
     ``corners``, ``card`` and ``spec`` are None for a photograph without a card.
+    ``qr_covered`` is the share of the QR symbol under the glare spot's bright core or the
+    finger: a symbol more than a few per cent covered has lost what error correction can
+    restore, so the benchmark counts decoding separately for intact symbols.
     """
 
     image: Image
@@ -137,6 +140,7 @@ class Photo:
     card: Card | None
     spec: PhotoSpec | None
     background: Background
+    qr_covered: float = 0.0
 
 
 _FAMILY = [
@@ -498,18 +502,41 @@ def photograph(card: Card, spec: PhotoSpec, rng: random.Random) -> Photo:
         dtype=np.float32,
     )
     matrix = cv2.getPerspectiveTransform(template, np.array(corners, dtype=np.float32))
-    lit = _add_glare(card.image, spec.glare_fraction, 255 * 1.15 / spec.light, rng)
+    lit, strength = _add_glare(card.image, spec.glare_fraction, 255 * 1.15 / spec.light, rng)
     warped = cv2.warpPerspective(lit, matrix, (width, height), flags=cv2.INTER_AREA)
+    symbol = _symbol_mask(card.kind, strength)
     mask = cv2.warpPerspective(
         np.full(card.image.shape[:2], 255, np.uint8), matrix, (width, height)
     )
     alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
     image = background.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
     image = _cast_shadow_edge(image, alpha)
+    covered = _covered(symbol, matrix, None)
     if spec.finger_corner is not None:
-        image = _draw_finger(image, corners, spec.finger_corner, rng)
+        image, finger = _draw_finger(image, corners, spec.finger_corner, rng)
+        covered = _covered(symbol, matrix, finger)
     image = _finish(image, spec.light, spec.blur_sigma, rng)
-    return Photo(image, corners, card, spec, spec.background)
+    return Photo(image, corners, card, spec, spec.background, covered)
+
+
+def _symbol_mask(kind: Kind, glare: npt.NDArray[np.float32]) -> Image:
+    """The QR symbol's square on the template: 1 where intact, 2 where the glare's core is."""
+    x, y, size = (round(v * TEMPLATE_WIDTH) for v in _QR_BOX[kind])
+    mask = np.zeros((TEMPLATE_HEIGHT, TEMPLATE_WIDTH), np.uint8)
+    mask[y : y + size, x : x + size] = 1
+    mask[(mask == 1) & (glare > _GLARE_CORE)] = 2
+    return mask
+
+
+def _covered(symbol: Image, matrix: npt.NDArray[np.float64], finger: Image | None) -> float:
+    """Share of the photographed QR symbol under the glare's core or the finger."""
+    width, height = PHOTO_SIZE
+    placed = cv2.warpPerspective(symbol, matrix, (width, height), flags=cv2.INTER_NEAREST)
+    inside = placed > 0
+    hidden = placed == 2
+    if finger is not None:
+        hidden |= finger > 0
+    return float(np.count_nonzero(hidden & inside)) / max(1, int(np.count_nonzero(inside)))
 
 
 def empty_photo(background: Background, rng: random.Random) -> Photo:
@@ -599,16 +626,19 @@ def make_background(kind: Background, card: Card | None, rng: random.Random) -> 
     return np.asarray(enlarged, dtype=np.uint8)
 
 
+_GLARE_CORE = 0.5  # glare strength above which printed black turns light grey or white
+
+
 def _add_glare(
     card: Image, fraction: float, peak: float, rng: random.Random
-) -> npt.NDArray[np.float32]:
-    """A bright elliptical spot covering ``fraction`` of the card.
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """A bright elliptical spot covering ``fraction`` of the card, and its strength (0 to 1).
 
     A reflection saturates the sensor whatever the room's light, so its core is ``peak``
     (above 255 before the light factor is applied, clipped to white in the photograph).
     """
     if fraction <= 0:
-        return card.astype(np.float32)
+        return card.astype(np.float32), np.zeros(card.shape[:2], np.float32)
     height, width = card.shape[:2]
     aspect = rng.uniform(0.5, 2.0)
     radius_x = math.sqrt(fraction * width * height / math.pi * aspect)
@@ -618,7 +648,8 @@ def _add_glare(
     ys = np.arange(height, dtype=np.float32)[:, None]
     distance = ((xs - cx) / radius_x) ** 2 + ((ys - cy) / radius_y) ** 2
     strength = np.clip(1.6 - 0.8 * distance, 0, 1)[:, :, None]
-    return card.astype(np.float32) * (1 - strength) + np.float32(peak) * strength
+    lit = card.astype(np.float32) * (1 - strength) + np.float32(peak) * strength
+    return lit, strength[:, :, 0]
 
 
 def _cast_shadow_edge(
@@ -632,8 +663,8 @@ def _cast_shadow_edge(
 
 def _draw_finger(
     image: npt.NDArray[np.float32], corners: Corners, corner: int, rng: random.Random
-) -> npt.NDArray[np.float32]:
-    """A skin-coloured finger coming from outside the card and covering one corner."""
+) -> tuple[npt.NDArray[np.float32], Image]:
+    """A skin-coloured finger coming from outside the card over one corner, and its mask."""
     points = np.array(corners)
     centre = points.mean(axis=0)
     tip_corner = points[corner]
@@ -651,9 +682,12 @@ def _draw_finger(
     thickness = max(10, round(short_side * rng.uniform(0.25, 0.35)))
     skin = (rng.uniform(110, 160), rng.uniform(140, 180), rng.uniform(190, 230))
     canvas = image.copy()
-    cv2.line(canvas, tuple(int(v) for v in base), tuple(int(v) for v in tip), skin, thickness)
-    cv2.circle(canvas, tuple(int(v) for v in tip), thickness // 2, skin, -1)
-    return canvas
+    mask = np.zeros(image.shape[:2], np.uint8)
+    start, end = tuple(int(v) for v in base), tuple(int(v) for v in tip)
+    for target, colour in ((canvas, skin), (mask, 255)):
+        cv2.line(target, start, end, colour, thickness)
+        cv2.circle(target, end, thickness // 2, colour, -1)
+    return canvas, mask
 
 
 def _finish(image: npt.NDArray[np.float32], light: float, blur: float, rng: random.Random) -> Image:
