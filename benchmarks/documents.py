@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.documents.kind import DocumentKind
 from kiosk.documents.scan import ScanResult, scan
+from kiosk.domain.documents import DocumentKind
 from tests.support.specimens import Photo, iter_photos, qt_application
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from kiosk.commands.base import CommandContext, CommandResult
 from kiosk.commands.render import plain
-from kiosk.documents.kind import DocumentKind
 from kiosk.documents.report import scan_report
 from kiosk.documents.scan import ScanResult, scan
+from kiosk.domain.documents import DocumentKind
 from kiosk.domain.validators import ValidationFailed
 from kiosk.i18n import _
 

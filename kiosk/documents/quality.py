@@ -16,11 +16,12 @@ so thresholds can be reviewed against real scans. Each check looks at one thing:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+
+from kiosk.domain.documents import QualityReason
 
 Image = npt.NDArray[np.uint8]
 
@@ -44,16 +45,6 @@ _STRONG_EDGES = 97.0  # percentile of the gradient magnitude above which an edge
 _SATURATED = 245  # every channel at or above this is glare
 _GLARE_BLOB = 15  # flat pixels: about four QR modules
 _BORDER = 0.04  # of the flat card's size: the edge band left out of the glare check
-
-
-class QualityReason(StrEnum):
-    """Why a card image should be retaken; values are stable codes for the UI and JSON."""
-
-    TOO_SMALL = "too_small"
-    CORNER_CUT = "corner_cut"
-    BLUR = "blur"
-    GLARE = "glare"
-    TOO_DARK = "too_dark"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ import numpy.typing as npt
 from kiosk.documents.crosscheck import CrossCheck, cross_check
 from kiosk.documents.detect import Corners, find_card
 from kiosk.documents.image import decode_image, read_bytes
-from kiosk.documents.kind import DocumentKind
 from kiosk.documents.layouts import bhyt, cccd, gplx
 from kiosk.documents.layouts.bhyt import BhytQr
 from kiosk.documents.layouts.cccd import CccdAccess
@@ -34,6 +33,7 @@ from kiosk.documents.warp import (
     turn_half,
 )
 from kiosk.domain.cccd import CccdQr
+from kiosk.domain.documents import DocumentKind
 from kiosk.domain.errors import DomainError, ErrorCode
 
 Image = npt.NDArray[np.uint8]

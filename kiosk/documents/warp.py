@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.documents.detect import Corners
-from kiosk.documents.kind import DocumentKind
 from kiosk.documents.qr import QrCode
+from kiosk.domain.documents import DocumentKind
 
 Image = npt.NDArray[np.uint8]
 

@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from kiosk.documents.detect import find_card
-from kiosk.documents.kind import DocumentKind
-from kiosk.documents.quality import QualityReason
 from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan_image
 from kiosk.documents.warp import FLAT_SIZE
 from kiosk.domain.cccd import CccdQr
+from kiosk.domain.documents import DocumentKind, QualityReason
 from tests.support.specimens import Background, Card, Kind, Photo, empty_photo, photograph_with
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from kiosk.documents.image import MAX_FILE_BYTES, decode_image, read_bytes
-from kiosk.documents.kind import DocumentKind
 from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan
+from kiosk.domain.documents import DocumentKind
 from kiosk.domain.errors import DomainError, ErrorCode
 
 
