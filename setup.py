@@ -32,6 +32,17 @@ setup(
     packages=PACKAGES,
     package_dir={"kiosk.resources": "resources"},
     package_data={
-        "": ["*.mo", "*.mako", "*.toml", "*.jpg", "*.png", "*.ttf", "*.md", "*.pem", "py.typed"]
+        "": [
+            "*.mo",
+            "*.mako",
+            "*.toml",
+            "*.jpg",
+            "*.png",
+            "*.ttf",
+            "*.md",
+            "*.pem",
+            "*.json",
+            "py.typed",
+        ]
     },
 )
