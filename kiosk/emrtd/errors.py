@@ -142,13 +142,16 @@ class CardReplaced(EmrtdError):
     """The card put back after a loss is not the card being read.
 
     Told by EF.SOD: its first chunk, read again after the new access, differs from the bytes
-    already held (the UID cannot tell: eMRTDs randomise it). Nothing held may be mixed with
-    what the other card would give.
+    already held (the UID cannot tell: eMRTDs randomise it); or by the keys that opened the
+    card before and now prove wrong. Nothing held may be mixed with what the other card gives.
+
+    Attributes:
+        file: what differs: "EF.SOD", or "access key" when the keys no longer open the card.
     """
 
     def __init__(self, file: str) -> None:
         self.file = file
-        super().__init__(f"the card put back holds another {file}")
+        super().__init__(f"the card put back is another card ({file} differs)")
 
 
 class ReadLimitExceeded(ReadInterrupted):

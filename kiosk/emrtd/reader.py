@@ -52,6 +52,7 @@ from kiosk.emrtd.auth.verdict import (
     decide_chip_verdict,
 )
 from kiosk.emrtd.errors import (
+    AccessDenied,
     CardRemoved,
     CardReplaced,
     MalformedData,
@@ -263,23 +264,34 @@ def _open(
     rng: Callable[[int], bytes],
     progress: ProgressCallback | None,
 ) -> Transport:
-    """Open the chip, the protocol that worked on this card (or this type) first."""
+    """Open the chip, the protocol that worked on this card (or this type) first.
+
+    Raises:
+        CardReplaced: keys that opened the card before a loss prove wrong for the card put
+            back: another card.
+    """
     journal.card_type = kind
     prefer = journal.access or (memory.recall(kind) if memory is not None else None)
 
     def count(_protocol: str) -> None:
         journal.attempts += 1
 
-    access, channel = open_access(
-        link,
-        keys,
-        pace_info(card_access),
-        reset=reset,
-        rng=rng,
-        progress=progress,
-        prefer=prefer,
-        on_attempt=count,
-    )
+    try:
+        access, channel = open_access(
+            link,
+            keys,
+            pace_info(card_access),
+            reset=reset,
+            rng=rng,
+            progress=progress,
+            prefer=prefer,
+            on_attempt=count,
+        )
+    except AccessDenied as err:
+        if journal.access is None or not err.wrong_key:
+            raise
+        journal.forget_files()  # the keys opened the card that was lifted: this is another
+        raise CardReplaced("access key") from err
     journal.access = access
     journal.sessions += 1
     if memory is not None:

@@ -22,6 +22,7 @@ from kiosk.emrtd.atr import card_type
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.auth.verdict import ChipVerdict
 from kiosk.emrtd.errors import (
+    AccessDenied,
     CardRemoved,
     CardReplaced,
     PartialRead,
@@ -150,6 +151,29 @@ def test_another_card_put_back_is_refused_and_nothing_held_is_kept(
         session(ChipOS(next_card), next_card, trust, journal)
     assert caught.value.file == "EF.SOD"
     assert (journal.files, journal.partial) == ({}, {})
+
+
+def test_a_card_the_keys_no_longer_open_is_another_card(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
+    profile = make_profile()
+    other = make_profile(citizens.list_citizens()[0].citizen.id_number)
+    journal = ReadJournal()
+    lifted(ChipOS(profile, leave_during="DG2"), profile, trust, journal)
+    with pytest.raises(CardReplaced) as caught:
+        session(ChipOS(other), profile, trust, journal)
+    assert caught.value.file == "access key"
+    assert journal.files == {}
+
+
+def test_keys_refused_before_any_access_are_a_wrong_key(
+    make_profile: ProfileFactory, trust: TrustStore
+) -> None:
+    profile = make_profile()
+    other = make_profile(citizens.list_citizens()[0].citizen.id_number)
+    with pytest.raises(AccessDenied) as caught:
+        session(ChipOS(other), profile, trust, ReadJournal())
+    assert caught.value.wrong_key
 
 
 def test_the_remembered_protocol_of_the_card_type_goes_first(
