@@ -5,18 +5,20 @@ through DG2 or EF.SOD and is put back a moment later; the read waits for it (pro
 ``chip:card_lifted``, then ``chip:card_back``), opens the chip afresh, proves it is the same
 card by EF.SOD's first chunk, and goes on from the last verified offset. Every chunk of every
 file is read once: the progress reports of the files never repeat an offset. Another card put
-back (the same citizen's next card, which the same CAN opens) is refused with
-``card_replaced``.
+back is refused with ``card_replaced``: the same citizen's next card (the same CAN opens it;
+EF.SOD differs) and another citizen's (the CAN that opened the lifted card fails).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from kiosk.devices.sim.chip.profile import CardProfile
+from kiosk.devices.sim import citizens
+from kiosk.devices.sim.chip.profile import CardProfile, build_profile
 from kiosk.devices.sim.lift import TagLoss
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.errors import DomainError, ErrorCode
@@ -68,11 +70,21 @@ def test_a_card_lifted_and_put_back_is_read_on_from_where_it_stopped(
     assert after[-1] == len(outcome.read.files[lifted_in])
 
 
+@pytest.fixture(scope="module")
+def other_citizen(pki_folder: Path) -> CardProfile:
+    """Another citizen's card, which the first card's CAN does not open."""
+    return build_profile(citizens.list_citizens()[1], pki_folder)
+
+
+@pytest.mark.parametrize("which", ["renewed", "other_citizen"])
 def test_another_card_put_back_is_refused(
-    bench: Bench, make_profile: ProfileFactory, renewed_profile: CardProfile, trust: TrustStore
+    bench: Bench, make_profile: ProfileFactory, request: pytest.FixtureRequest, which: str
 ) -> None:
     profile = make_profile()
-    bench.insert(profile, loss=TagLoss("DG2", DELAY, replacement=renewed_profile))
+    other = request.getfixturevalue("renewed_profile" if which == "renewed" else which)
+    bench.insert(profile, loss=TagLoss("DG2", DELAY, replacement=other))
+    trust = request.getfixturevalue("trust")
     with pytest.raises(DomainError) as caught:
         service(trust).read(bench.reader, AccessInput(can=profile.can.can))
     assert caught.value.code is ErrorCode.CARD_REPLACED
+    assert caught.value.params["file"] == ("EF.SOD" if which == "renewed" else "access key")
