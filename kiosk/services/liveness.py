@@ -4,10 +4,11 @@ One face attempt (design.md, verdict policy) is a liveness challenge, then the c
 match of ``face_capture``. ``run`` cues each action of the challenge in turn over the camera
 port, reporting each cue as progress so the screen shows it, and judges the frames with
 ``kiosk.face.liveness``. ``record`` keeps the measured result and the officer's attestation
-("I saw the citizen do this") with the application in one unit of work: an audit entry with
-every figure and, when the check failed or the officer did not attest, one failed face attempt
-(``liveness_failed``), which counts towards the three attempts. Demo applications are marked
-DEMO already; the entry says so too.
+("I saw the citizen do this") with the application in one unit of work: the application's
+liveness evidence (``LivenessEvidence``, carried in the packet and shown in review), an audit
+entry with every figure and, when the check failed or the officer did not attest, one failed
+face attempt (``liveness_failed``), which counts towards the three attempts. Demo applications
+are marked DEMO already; the audit entry says so too.
 
 In demo mode the camera is the performing demo face, which does what it is cued to do: it is
 cued here through ``ChallengeFollower``, the same moment the citizen's screen shows the cue.
@@ -23,7 +24,7 @@ from typing import Protocol, runtime_checkable
 from kiosk.devices.ports import Camera
 from kiosk.domain.application import Application, ApplicationState
 from kiosk.domain.audit import DetailValue
-from kiosk.domain.biometrics import FaceOutcome
+from kiosk.domain.biometrics import FaceGate, FaceOutcome, face_gate
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.evidence import LivenessEvidence
 from kiosk.domain.ids import ApplicationId, UserId
@@ -37,8 +38,6 @@ from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES, LivenessRules
 from kiosk.face.liveness.series import Sample
 from kiosk.face.liveness.verdict import LivenessResult, judge, steps_so_far
 from kiosk.services.context import ServiceContext
-from kiosk.services.transitions import apply
-from kiosk.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -172,30 +171,19 @@ class LivenessService:
         ``attested`` is the officer's confirmation that they saw the citizen, in person,
         perform the challenge. The evidence (``LivenessEvidence``, the application's latest
         liveness check), its audit entry and, when the check failed or the officer did not
-        attest, one ``liveness_failed`` face attempt are stored in one unit of work. After the
-        third failed attempt only a supervisor override lets the application go on
-        (``EnrolmentService.override_face``).
+        attest, one ``liveness_failed`` face attempt are stored in one unit of work. Call it
+        before the match of the same attempt: while the face step is open the failure counts,
+        and after the third failed attempt only a supervisor override lets the application go
+        on (``EnrolmentService.override_face``). Once the face step has passed or is out of
+        attempts, the evidence and the audit entry are still kept (review shows them), but the
+        domain counts no further attempt.
 
         Raises:
             PermissionDenied: the user may not capture.
-            ValidationFailed: a failure while the face step is passed or out of attempts.
-            DomainError: INVALID_TRANSITION when the application is not a draft.
+            DomainError: INVALID_TRANSITION when the application is not a draft; NOT_FOUND.
         """
         require(officer, Permission.CAPTURE)
         details = self._details(result, attested)
-
-        def keep(uow: UnitOfWork, at: datetime) -> None:
-            evidence = liveness_evidence(result, officer.id if attested else None, at)
-            uow.evidence.put_liveness(application_id, evidence, at)
-            uow.audit.record_event(at, str(officer.id), "liveness", str(application_id), details)
-
-        if not (result.live and attested):
-            return apply(
-                self._context,
-                application_id,
-                lambda app, at: app.record_face(officer.id, at, FaceOutcome.LIVENESS_FAILED),
-                keep,
-            )
         now = self._context.clock.now()
         with self._context.write() as uow:
             application = uow.applications.get(application_id)
@@ -206,7 +194,14 @@ class LivenessService:
                     action="liveness",
                     state=application.state.value,
                 )
-            keep(uow, now)
+            if not (result.live and attested) and face_gate(application.face) is FaceGate.RETRY:
+                changed = application.record_face(officer.id, now, FaceOutcome.LIVENESS_FAILED)
+                uow.applications.save(changed.application)
+                uow.audit.record(changed.fact)
+                application = changed.application
+            evidence = liveness_evidence(result, officer.id if attested else None, now)
+            uow.evidence.put_liveness(application_id, evidence, now)
+            uow.audit.record_event(now, str(officer.id), "liveness", str(application_id), details)
             uow.commit()
         return application
 

@@ -24,7 +24,6 @@ from kiosk.domain.biometrics import FaceGate, FaceOutcome, face_gate
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress
 from kiosk.domain.users import Role, User
-from kiosk.domain.validators import ValidationFailed
 from kiosk.face.liveness.challenge import Action
 from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES
 from kiosk.face.liveness.verdict import judge
@@ -189,8 +188,9 @@ def test_three_failures_need_a_supervisor_override(kiosk: Kiosk, people: dict[st
     for _ in range(3):
         changed = service.record(officer, app.id, _failed(), attested=True)
     assert face_gate(changed.face) is FaceGate.NEEDS_OVERRIDE
-    with pytest.raises(ValidationFailed):
-        service.record(officer, app.id, _failed(), attested=True)
+    # A fourth check is still kept as evidence, but the attempts are used up.
+    fourth = service.record(officer, app.id, _failed(), attested=True)
+    assert len(fourth.face.outcomes) == 3
     overridden = enrolment.override_face(
         supervisor, app.id, ReasonCode.IDENTITY_CONFIRMED_IN_PERSON
     )
@@ -232,3 +232,27 @@ def _last_audit(kiosk: Kiosk, action: str):
     with kiosk.context.read() as uow:
         entries = [e for e in uow.audit.entries() if e.fields.action == action]
     return entries[-1].fields
+
+
+def test_a_check_failed_after_the_match_passed_is_kept_for_review(
+    kiosk: Kiosk, people: dict[str, User]
+) -> None:
+    officer = people["officer"]
+    enrolment = kiosk.services.enrolment
+    app = enrolment.open(officer)
+    enrolment.record_face(officer, app.id, FaceOutcome.PASSED)
+    changed = liveness(kiosk, LandmarkActor()).record(officer, app.id, _failed(), attested=True)
+    assert changed.face.outcomes == (FaceOutcome.PASSED,)
+    evidence = kiosk.services.records.evidence(officer, app.id).liveness
+    assert evidence is not None
+    assert not evidence.live
+
+
+def test_liveness_is_recorded_only_on_a_draft(kiosk: Kiosk, people: dict[str, User]) -> None:
+    officer = people["officer"]
+    enrolment = kiosk.services.enrolment
+    app = enrolment.open(officer)
+    enrolment.cancel(officer, app.id, ReasonCode.CITIZEN_WITHDREW)
+    with pytest.raises(DomainError) as raised:
+        liveness(kiosk, LandmarkActor()).record(officer, app.id, _live(), attested=True)
+    assert raised.value.code is ErrorCode.INVALID_TRANSITION
