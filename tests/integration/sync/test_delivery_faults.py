@@ -4,6 +4,7 @@ After each fault, every approved application is accepted exactly once on the ser
 compared with the server's own database) and nothing is lost on the kiosk.
 """
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -16,7 +17,7 @@ from kiosk.domain.application import DeliveryState
 from kiosk.domain.clock import SystemClock
 from kiosk.domain.errors import ErrorCode
 from kiosk.services.sync_control import SyncStatus
-from kiosk.sync.child import CentralChild
+from kiosk.sync.child import CentralChild, central_command
 from kiosk.sync.client import Credentials, ServerClient
 from kiosk.sync.envelope import PacketSealer
 from kiosk.sync.relay import CRASH_ENV
@@ -258,3 +259,26 @@ def test_a_refused_packet_fails_for_good_and_a_conflict_raises_the_alarm(
         sync.resend(direct.supervisor, line.packet_id)
     drain(direct, approved)
     assert_each_accepted_once(direct, approved)
+
+
+def test_configuration_bundles_are_verified_and_never_go_back(
+    proxy: FaultProxy, direct: SyncWorld, tmp_path: Path, logfail: LogFail
+) -> None:
+    logfail.allow("kiosk.sync.relay", "configuration bundle refused")
+    with direct.kiosk.context.read() as uow:
+        before = uow.sync_state.get().config_version
+    document = tmp_path / "bundle.json"
+    document.write_text(json.dumps({"thresholds": {"face_distance": 0.45}}), encoding="utf-8")
+    publish = [*central_command(), "config", "publish", str(document)]
+    publish += ["--data", str(direct.central.data_dir)]
+    subprocess.run(publish, check=True, capture_output=True, timeout=120)
+    proxy.plan(Fault("tamper", 1, prefix="/v1/config"))
+    status = direct.kiosk.services.sync.run_once()
+    assert status.last_error_code == "signature_invalid"
+    with direct.kiosk.context.read() as uow:
+        assert uow.sync_state.get().config_version == before
+    direct.kiosk.services.sync.run_once()
+    with direct.kiosk.context.read() as uow:
+        assert uow.sync_state.get().config_version == before + 1
+        pins = uow.sync_state.get().tls_pins
+    assert len(pins) == 2
