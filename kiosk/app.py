@@ -71,9 +71,11 @@ if TYPE_CHECKING:
     from kiosk.devices.ports import Camera, CardReader, DocumentScanner
     from kiosk.devices.sim.chip.profile import CardProfile
     from kiosk.devices.sim.citizens import CitizenRecord
+    from kiosk.domain.documents import DocumentKind
     from kiosk.face.engine import FaceEngine
     from kiosk.face.worker import FaceWorker
     from kiosk.services.counter import CounterService
+    from kiosk.services.documents import DocumentScanService
     from kiosk.services.face_capture import FaceCaptureService
     from kiosk.services.liveness import LivenessService
 
@@ -480,6 +482,32 @@ def simulated_camera(settings: Settings, record: CitizenRecord, fps: float = 30.
     if not settings.demo:
         raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "simulated camera outside demo mode")
     return PerformingCamera(demo_face_photo(record), fps=fps)
+
+
+def simulated_scanner(
+    settings: Settings, record: CitizenRecord, kind: DocumentKind
+) -> DocumentScanner:
+    """The simulated scanner: the demo citizen's specimen ``kind`` card, photographed on a desk.
+
+    The photographs are drawn on first use into the demo data folder (``sim/cards``).
+
+    Raises:
+        DomainError: CAMERA_UNAVAILABLE outside demo mode.
+    """
+    from kiosk.devices.scanner.demo_cards import write_demo_cards
+    from kiosk.devices.scanner.files import FileScanner
+
+    if not settings.demo:
+        raise DomainError(ErrorCode.CAMERA_UNAVAILABLE, "simulated scanner outside demo mode")
+    folder = settings.sim_dir / "cards" / record.citizen.id_number
+    return FileScanner(write_demo_cards(folder, record.citizen)[kind].path)
+
+
+def document_scanning(scanner: DocumentScanner | None) -> DocumentScanService:
+    """The document scanning service over ``scanner`` (``configured_scanner`` or simulated)."""
+    from kiosk.services.documents import DocumentScanService
+
+    return DocumentScanService(scanner)
 
 
 def face_capture(settings: Settings, engine: FaceEngine | None = None) -> FaceCaptureService:
