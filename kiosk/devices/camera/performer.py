@@ -2,10 +2,11 @@
 
 In demo mode there is no citizen in front of the camera, so the liveness service cues this
 camera with each action as it shows the cue on screen, and the face (``head.Actor``) does it
-after a human reaction time: a blink, or a turn out and back. Between cues it looks at the
-camera and blinks now and then, as people do. It plays only what it is cued: cued with the
-wrong action, it does the wrong action, and the verifier fails it like any other clip. The
-verifier knows nothing of this camera; everything made with it is marked DEMO by the service.
+after a human reaction time: a blink, or a turn out and back (and a blink as the turn ends).
+At rest it looks at the camera and blinks now and then, as people do. It plays only what it
+is cued: cued with the wrong action, it does the wrong action, and the verifier fails it like
+any other clip. The verifier knows nothing of this camera; what is made with it in demo mode
+is marked DEMO like everything else there.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ REACTION = 0.6
 TURN_SECONDS = 1.6
 BLINK_SECONDS = 0.7
 TURN_DEGREES = 30.0
-IDLE_BLINK_EVERY = 2.5
-"""Seconds between the blinks the face makes on its own."""
+IDLE_BLINK_EVERY = 4.0
+"""Seconds between the blinks the face makes on its own while at rest."""
 
 
 class PerformingCamera:
@@ -78,6 +79,8 @@ class PerformingCamera:
                 self._moves.append(Move(action, start, BLINK_SECONDS, 1.0))
             else:
                 self._moves.append(Move(action, start, TURN_SECONDS, TURN_DEGREES))
+                # People tend to blink as a head movement ends.
+                self._moves.append(Move("blink", start + TURN_SECONDS + 0.15, BLINK_SECONDS, 1.0))
 
     def frames(self, cancel: threading.Event) -> Iterator[Frame]:
         """Yield the frame due now, rendered at the moment it is due, until ``cancel`` is set."""
