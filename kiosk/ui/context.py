@@ -20,6 +20,7 @@ from kiosk.services.receipts import ReceiptService
 from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 from kiosk.services.session import SessionService
+from kiosk.services.sync_control import SyncControlService
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.jobs import JobRunner
 
@@ -50,6 +51,11 @@ class ShellServices(Protocol):
     @property
     def records(self) -> RecordService:
         """Drafts to resume, the review's view of one application."""
+        ...
+
+    @property
+    def sync(self) -> SyncControlService:
+        """The outbox and its controls."""
         ...
 
     @property

@@ -41,6 +41,7 @@ HOME_ACTIONS = (
     HomeAction("enrol_access", "F3", N_("Hồ sơ mới"), Permission.CAPTURE),
     HomeAction("review_queue", "F4", N_("Duyệt hồ sơ"), Permission.REVIEW),
     HomeAction("daily_report", "F6", N_("Báo cáo trong ngày"), Permission.VIEW_REPORTS),
+    HomeAction("outbox", "F7", N_("Hàng đợi gửi hồ sơ"), Permission.SYNC_CONTROL),
     HomeAction(SELF_TEST, "F5", N_("Tự kiểm tra đầu ca")),
 )
 

@@ -30,6 +30,7 @@ from kiosk.devices.sim import citizens
 from kiosk.devices.sim.citizens import CitizenRecord
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
+from kiosk.services.liveness import LivenessService
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.context import ShellContext
@@ -37,6 +38,7 @@ from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import LOGIN, MainWindow
 from tests.ui.conftest import Station as ShellStation
 from tests.ui.conftest import real_checks, simulated_devices
+from tests.ui.flow.performing_face import FLOW_LIVENESS_RULES, PerformingFace
 
 CITIZEN_SCREEN = QRect(1400, 0, 1024, 768)
 """The citizen window's own screen (a second monitor)."""
@@ -75,9 +77,9 @@ def card(station: Station, record: CitizenRecord, fault: str | None = None) -> C
 
 
 def camera_showing(station: Station, record: CitizenRecord) -> Camera:
-    """The demo camera showing ``record``'s face (the card holder, or someone else); it
-    performs the liveness actions it is cued with, as a citizen would."""
-    return app.simulated_camera(station.kiosk.settings, record)
+    """The demo face of ``record`` (the card holder, or someone else), performing on cue."""
+    del station  # every test's camera is the same kind; kept for the call sites' symmetry
+    return PerformingFace(record)
 
 
 def counter(
@@ -91,7 +93,7 @@ def counter(
         camera,
         engine,
         settings.face.match_threshold,
-        lambda observed: app.liveness(station.kiosk, observed),
+        lambda observed: LivenessService(station.kiosk.context, observed, FLOW_LIVENESS_RULES),
     )
 
 

@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain.application import ApplicationState
+from kiosk.domain.application import ApplicationState, DeliveryState
 from kiosk.domain.biometrics import FaceGate, face_gate
 from kiosk.domain.chip import ChipVerdict
 from kiosk.face.worker import FaceWorker
 from kiosk.services.consent import consent_text_sha256
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.screens.review.outbox import OutboxScreen
 from tests.ui.flow.conftest import (
     OFFICER,
     PHONE,
@@ -96,3 +97,14 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     (tmp_path / "printed.pdf").unlink()
     keys.press(Qt.Key.Key_F12)
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+
+    keys.press(Qt.Key.Key_Escape)  # the queue
+    keys.press(Qt.Key.Key_Escape)  # home
+    keys.press(Qt.Key.Key_F7)
+    assert window.current_name() == "outbox"
+    outbox = window.current
+    assert isinstance(outbox, OutboxScreen)
+    line = next(line for line in outbox.lines if line.application_id == submitted.id)
+    assert line.state is DeliveryState.PENDING
+    keys.press(Qt.Key.Key_F5)  # retry now
+    assert "gửi ngay" in outbox.status.text()

@@ -8,7 +8,7 @@ from kiosk.domain.ids import ApplicationId
 from kiosk.services.records import RecordService
 from kiosk.services.review import ReviewService
 
-QUEUE, DETAIL, REPORT = "review_queue", "review_detail", "daily_report"
+QUEUE, DETAIL, REPORT, OUTBOX = "review_queue", "review_detail", "daily_report", "outbox"
 
 
 @dataclass(slots=True)
