@@ -15,11 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
+import numpy as np
+
 from kiosk.devices.ports import DocumentScanner, Side
 from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan_image
 from kiosk.domain.documents import DocumentKind, QualityReason
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
+from kiosk.domain.evidence import DocumentEvidence, Mismatch
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.services.chip_reading import ChipReadOutcome
 
@@ -27,15 +31,6 @@ log = logging.getLogger(__name__)
 
 STEPS = 2
 """Progress units of one scan: the capture, then the analysis (step ``document:scan``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """A field on which the card and the chip disagree, with both values. Personal data."""
-
-    field: str
-    document_value: str | None
-    chip_value: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +61,31 @@ class DocumentScan:
     qr_problem: dict[str, Any] | None
     mismatches: tuple[Mismatch, ...] = field(repr=False)
     report: dict[str, Any] = field(repr=False)
+
+    def evidence(self) -> DocumentEvidence:
+        """The scan as the enrolment keeps it (``EnrolmentService.record_document``).
+
+        Raises:
+            DomainError: CARD_NOT_FOUND when no card was found.
+        """
+        if self.flat_png is None:
+            raise DomainError(ErrorCode.CARD_NOT_FOUND, "no card in the scan")
+        pixels = cv2.imdecode(np.frombuffer(self.flat_png, np.uint8), cv2.IMREAD_COLOR)
+        ok, jpeg = (
+            cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, 92])
+            if pixels is not None
+            else (False, None)
+        )
+        if not ok or jpeg is None:
+            raise DomainError(ErrorCode.INTERNAL, "JPEG encoding failed")
+        return DocumentEvidence(
+            kind=self.kind.value,
+            image=bytes(jpeg),
+            qr_text=self.qr_text,
+            fields=_flat_fields(self.fields or {}),
+            mismatches=self.mismatches,
+            quality=tuple(reason.value for reason in self.reasons),
+        )
 
 
 class DocumentScanService:
@@ -131,7 +151,9 @@ class DocumentScanService:
             qr_text=result.qr_text,
             fields=_dict_or_none(plain["fields"]),
             qr_problem=_dict_or_none(plain["qr_problem"]),
-            mismatches=tuple(Mismatch(c.field, c.document_value, c.chip_value) for c in checks),
+            mismatches=tuple(
+                Mismatch(c.field, c.document_value or "", c.chip_value or "") for c in checks
+            ),
             report=plain,
         )
 
@@ -150,3 +172,17 @@ def chip_claims(chip: ChipReadOutcome) -> dict[str, object]:
 
 def _dict_or_none(value: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
+
+
+def _flat_fields(fields: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Nested JSON fields as ``name.part`` -> text (absent values left out)."""
+    flat: dict[str, str] = {}
+    for name, value in fields.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat.update(_flat_fields(value, f"{key}."))
+        elif isinstance(value, list):
+            flat[key] = "|".join(str(item) for item in value)
+        elif value is not None:
+            flat[key] = str(value)
+    return flat

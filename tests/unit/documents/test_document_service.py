@@ -61,7 +61,7 @@ def test_a_mismatch_lists_both_values(
     citizen, cards = demo
     service = DocumentScanService(FileScanner(cards[DocumentKind.BHYT].path))
     scan = service.scan(DocumentKind.BHYT, chip=_claims(citizen, full_name="Lê Văn Khác"))
-    assert [(m.field, m.document_value, m.chip_value) for m in scan.mismatches] == [
+    assert [(m.field, m.on_card, m.on_chip) for m in scan.mismatches] == [
         ("full_name", citizen.full_name, "Lê Văn Khác")
     ]
 
@@ -101,3 +101,19 @@ def test_demo_cards_are_written_once(tmp_path: Path) -> None:
     again = write_demo_cards(tmp_path, citizen)
     assert again[DocumentKind.GPLX].path.stat().st_mtime_ns == stamp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bhyt-front.jpg", "gplx-front.jpg"]
+
+
+def test_a_scan_becomes_the_enrolment_evidence(
+    demo: tuple[Citizen, dict[DocumentKind, DemoCard]],
+) -> None:
+    citizen, cards = demo
+    service = DocumentScanService(FileScanner(cards[DocumentKind.BHYT].path))
+    scan = service.scan(DocumentKind.BHYT, chip=_claims(citizen, sex="M"))
+    evidence = scan.evidence()
+    assert evidence.kind == "bhyt"
+    assert evidence.image.startswith(b"\xff\xd8")
+    assert evidence.qr_text == cards[DocumentKind.BHYT].payload
+    assert evidence.fields["full_name"] == citizen.full_name
+    assert evidence.fields["code.social_insurance_number"] == citizen.id_number[2:12]
+    assert [(m.field, m.on_card, m.on_chip) for m in evidence.mismatches] == [("sex", "F", "M")]
+    assert evidence.quality == ()
