@@ -23,12 +23,14 @@ from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.sim import citizens
 from kiosk.domain.application import ApplicationState, DeliveryState, ServerVerdict
 from kiosk.domain.biometrics import FaceDecision, FaceOutcome
+from kiosk.domain.documents import DocumentKind
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.log import setup_logging
 from kiosk.receipts.payload import ReceiptKind
 from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.chip_reading import AccessInput
 from kiosk.services.consent import consent_record
+from kiosk.services.documents import chip_claims
 from kiosk.services.enrolment import FaceEvidence
 
 DEMO_PHONE = "0912345678"
@@ -140,6 +142,7 @@ def _steps(
         )
         outcome = app.chip_reading(settings).read(app.simulated_card_reader(settings), given)
         chip["portrait"] = outcome.read.portrait.image
+        chip["claims"] = chip_claims(outcome)
         evidence = chip_evidence(outcome.read)
         return enrolment.record_chip(
             officer, application_id, outcome.citizen, outcome.verdict, evidence
@@ -159,6 +162,19 @@ def _steps(
         service = app.liveness(kiosk)
         result = service.run(app.simulated_camera(settings, record), service.draw())
         return service.record(officer, application_id, result, attested=result.live).state.value
+
+    def scan_documents() -> str:
+        # The citizen's specimen GPLX and BHYT from the simulated scanner, cross-checked with
+        # the chip read; a card not found, not decoded or disagreeing with the chip stops here.
+        for kind in (DocumentKind.GPLX, DocumentKind.BHYT):
+            scanner = app.simulated_scanner(settings, record, kind)
+            scan = app.document_scanning(scanner).scan(kind, chip=chip["claims"])
+            if not scan.found:
+                raise DomainError(ErrorCode.CARD_NOT_FOUND, f"demo {kind.value} card not found")
+            if scan.fields is None or scan.mismatches:
+                raise DomainError(ErrorCode.QR_INVALID, f"demo {kind.value} QR unread or differs")
+            enrolment.record_document(officer, application_id, scan.evidence())
+        return ApplicationState.DRAFT.value
 
     def submit() -> str:
         enrolment.record_contact(officer, application_id, DEMO_PHONE, DEMO_EMAIL)
@@ -193,6 +209,7 @@ def _steps(
         ("chip", read_chip),
         ("face", capture_face),
         ("liveness", check_liveness),
+        ("documents", scan_documents),
         ("submit", submit),
         ("approve", approve),
         ("receipt", print_receipt),
