@@ -1,7 +1,7 @@
 """The demo camera performs the cued action, and only that: a still made to do the wrong
 action fails like any other presentation.
 
-These run the real pipeline (the performing camera's frames, dlib in this process, the
+The runs use the real pipeline (the performing camera's frames, dlib in this process, the
 verifier) in real time, a few seconds each, so they are marked slow.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.devices.camera.performer import PerformingCamera
+from kiosk.devices.errors import Unavailable
 from kiosk.devices.ports import CameraInfo, Frame
 from kiosk.face.engine import InProcessFace
 from kiosk.face.liveness.challenge import Action
@@ -22,8 +23,6 @@ from kiosk.services.liveness import ChallengeFollower, LivenessService
 
 FACES = Path(__file__).resolve().parents[3] / "resources" / "demo" / "faces"
 B, L, R = Action.BLINK, Action.LEFT, Action.RIGHT
-
-pytestmark = pytest.mark.slow
 
 
 class Miscued:
@@ -53,11 +52,13 @@ def test_the_demo_camera_is_cued_through_the_service() -> None:
     assert isinstance(PerformingCamera(FACES / "astronaut.png"), ChallengeFollower)
 
 
+@pytest.mark.slow
 def test_the_demo_face_performs_the_cued_challenge() -> None:
     result = _run(PerformingCamera(FACES / "astronaut.png", fps=15.0), (L, B))
     assert result.live, result.reasons
 
 
+@pytest.mark.slow
 def test_the_demo_face_made_to_do_another_challenge_fails() -> None:
     camera = Miscued(PerformingCamera(FACES / "astronaut.png", fps=15.0), {"left": "right"})
     result = _run(camera, (L, B))
@@ -75,3 +76,29 @@ def test_the_demo_face_rests_until_cued() -> None:
     cancel.set()
     assert (first == still).all()
     assert first.shape == (480, 640, 3)
+
+
+def test_the_demo_camera_keeps_the_port_contract(tmp_path: Path) -> None:
+    camera = PerformingCamera(FACES / "astronaut.png", fps=500.0, size=(320, 240))
+    info = camera.info()
+    assert (info.width, info.height, info.fps) == (320, 240, 500.0)
+    assert info.name == "demo:astronaut.png"
+    cancel = threading.Event()
+    seen = []
+    for frame in camera.frames(cancel):
+        assert not frame.image.flags.writeable
+        assert frame.image.shape == (240, 320, 3)
+        seen.append(frame.sequence)
+        if len(seen) == 5:
+            cancel.set()
+    assert seen == sorted(seen)
+    assert len(seen) == 5
+
+
+def test_a_demo_photo_without_landmarks_is_unavailable(tmp_path: Path) -> None:
+    photo = tmp_path / "face.png"
+    photo.write_bytes((FACES / "astronaut.png").read_bytes())
+    with pytest.raises(Unavailable):
+        PerformingCamera(photo)
+    with pytest.raises(Unavailable):
+        PerformingCamera(tmp_path / "absent.png")
