@@ -6,6 +6,7 @@ import json
 import random
 import zlib
 
+import cv2
 import numpy as np
 import pytest
 
@@ -183,3 +184,24 @@ def test_quality_reasons_name_what_to_fix(cards: dict[Kind, Card]) -> None:
     )
     assert clean.quality is not None
     assert clean.quality.reasons == ()
+
+
+def test_blur_up_to_two_pixels_passes_and_heavy_blur_does_not(cards: dict[Kind, Card]) -> None:
+    photo = photograph_with(
+        cards[Kind.BHYT],
+        seed=11,
+        width_fraction=0.7,
+        tilt=8.0,
+        blur_sigma=2.0,
+        glare_fraction=0.0,
+        finger_corner=None,
+        light=0.8,
+    )
+    soft = scan_image(photo.image, DocumentKind.BHYT)
+    assert soft.quality is not None
+    assert soft.quality.reasons == ()
+    assert soft.qr_text == cards[Kind.BHYT].payload
+    blurred = np.asarray(cv2.GaussianBlur(photo.image, (0, 0), 5.0), np.uint8)
+    heavy = scan_image(blurred, DocumentKind.BHYT)
+    assert heavy.quality is not None
+    assert QualityReason.BLUR in heavy.quality.reasons
