@@ -347,3 +347,55 @@ def guidance_text(instruction: str, language: str | None = None) -> str:
 def guidance_codes() -> frozenset[str]:
     """The instruction codes that have a text; tests check the face rules' codes against it."""
     return frozenset(_GUIDANCE)
+
+
+_LIVENESS_CUES: dict[str, str] = {
+    "blink": N_("Mời chớp mắt một lần."),
+    "left": N_("Mời từ từ quay đầu sang trái, rồi nhìn lại camera."),
+    "right": N_("Mời từ từ quay đầu sang phải, rồi nhìn lại camera."),
+}
+"""The liveness cue shown to the citizen, by action (the progress step ``liveness:<action>``)."""
+
+_LIVENESS_ACTIONS: dict[str, str] = {
+    "blink": N_("Chớp mắt"),
+    "left": N_("Quay trái"),
+    "right": N_("Quay phải"),
+}
+
+_LIVENESS_REASONS: dict[str, str] = {
+    "not_done": N_("chưa thấy thực hiện"),
+    "too_late": N_("thực hiện quá chậm"),
+    "partial": N_("chưa đủ rõ"),
+    "wrong_order": N_("sai thứ tự"),
+    "too_early": N_("làm trước khi được yêu cầu"),
+    "unexpected_turn": N_("quay đầu khi không được yêu cầu"),
+    "not_reached": N_("chưa đến lượt"),
+    "no_face": N_("Không thấy đúng một khuôn mặt trong phần lớn thời gian."),
+    "flat_picture": N_("Khuôn mặt chuyển động như một tấm ảnh phẳng."),
+    "no_blink": N_("Không thấy chớp mắt lần nào."),
+    "screen_pattern": N_("Thấy vân của màn hình trên khuôn mặt."),
+    "glare": N_("Khuôn mặt bị lóa sáng như sau kính hoặc giấy bóng."),
+}
+
+
+def liveness_cue(action: str, language: str | None = None) -> str:
+    """What the citizen is asked to do for a liveness action (``blink``, ``left``, ``right``).
+
+    Raises:
+        KeyError: an action the catalogue does not know (a programming error).
+    """
+    tr = _ if language is None else translation(language).gettext
+    return tr(_LIVENESS_CUES[action])
+
+
+def liveness_reason(code: str, language: str | None = None) -> str:
+    """The officer's text for a liveness reason code (``no_blink``, ``left_too_late``, ...).
+
+    Raises:
+        KeyError: a code the catalogue does not know (a programming error).
+    """
+    tr = _ if language is None else translation(language).gettext
+    if code in _LIVENESS_REASONS:
+        return tr(_LIVENESS_REASONS[code])
+    action, _sep, failure = code.partition("_")
+    return f"{tr(_LIVENESS_ACTIONS[action])}: {tr(_LIVENESS_REASONS[failure])}"
