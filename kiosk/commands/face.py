@@ -34,7 +34,7 @@ from kiosk.face.liveness.verdict import LivenessResult
 from kiosk.face.match import encode_single
 from kiosk.face.quality import analyse
 from kiosk.i18n import _
-from kiosk.messages import guidance_text
+from kiosk.messages import guidance_text, liveness_reason
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -150,9 +150,11 @@ def run_liveness(args: argparse.Namespace, _context: CommandContext) -> CommandR
     """Judge a recorded clip against the challenge, its first frame being the first cue."""
     challenge = parse_challenge(args.challenge)
     result = judge_clip(args.video, challenge, InProcessFace())
+    data = _liveness_data(result)
+    data["reasons_vi"] = [liveness_reason(code, "vi") for code in result.reasons]
+    data["reasons_en"] = [liveness_reason(code, "en") for code in result.reasons]
     verdict = _("người thật") if result.live else _("không đạt")
-    text = f"{verdict}: {', '.join(result.reasons) or 'ok'}"
-    return CommandResult(_liveness_data(result), text)
+    return CommandResult(data, "; ".join([verdict, *map(liveness_reason, result.reasons)]))
 
 
 def run_liveness_set(args: argparse.Namespace, _context: CommandContext) -> CommandResult:

@@ -31,13 +31,14 @@ class Check(StrEnum):
     GLARE = "glare"
 
 
-_REASONS = {
+CHECK_REASONS: dict[Check, str] = {
     Check.FACE: "no_face",
     Check.PLANARITY: "flat_picture",
     Check.BLINK: "no_blink",
     Check.MOIRE: "screen_pattern",
     Check.GLARE: "glare",
 }
+"""The reason code a failed passive check adds to ``LivenessResult.reasons``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ def judge(
     steps = check_steps(challenge, events, start, rules)
     checks = _checks(samples, found, events, rules)
     reasons = [f"{step.action.value}_{step.failure.value}" for step in steps if step.failure]
-    reasons += [_REASONS[check.check] for check in checks if not check.passed]
+    reasons += [CHECK_REASONS[check.check] for check in checks if not check.passed]
     live = all(step.passed for step in steps) and all(check.passed for check in checks)
     return LivenessResult(
         challenge, live, steps, checks, tuple(reasons), len(samples), faces, seconds

@@ -19,7 +19,8 @@ from kiosk.face.liveness.challenge import (
     parse_challenge,
 )
 from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES
-from kiosk.face.liveness.verdict import Check, judge
+from kiosk.face.liveness.verdict import CHECK_REASONS, Check, judge
+from kiosk.messages import liveness_cue, liveness_reason
 from tests.support.heads import blink, samples, turn
 
 B, L, R = Action.BLINK, Action.LEFT, Action.RIGHT
@@ -135,3 +136,12 @@ def test_no_face_fails_every_step_and_the_face_check() -> None:
     assert "no_face" in result.reasons
     checks = {c.check: c for c in result.checks}
     assert not checks[Check.FACE].passed
+
+
+def test_every_cue_and_reason_code_has_a_text() -> None:
+    for action in Action:
+        assert liveness_cue(action.value)
+        for failure in StepFailure:
+            assert liveness_reason(f"{action.value}_{failure.value}")
+    for code in CHECK_REASONS.values():
+        assert liveness_reason(code)
