@@ -30,7 +30,6 @@ from kiosk.devices.sim import citizens
 from kiosk.devices.sim.citizens import CitizenRecord
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
-from kiosk.services.liveness import LivenessService
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.context import ShellContext
@@ -38,7 +37,7 @@ from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import LOGIN, MainWindow
 from tests.ui.conftest import Station as ShellStation
 from tests.ui.conftest import real_checks, simulated_devices
-from tests.ui.flow.performing_face import FLOW_LIVENESS_RULES, PerformingFace
+from tests.ui.flow.performing_face import PerformingFace
 
 CITIZEN_SCREEN = QRect(1400, 0, 1024, 768)
 """The citizen window's own screen (a second monitor)."""
@@ -93,7 +92,7 @@ def counter(
         camera,
         engine,
         settings.face.match_threshold,
-        lambda observed: LivenessService(station.kiosk.context, observed, FLOW_LIVENESS_RULES),
+        lambda observed: app.liveness(station.kiosk, observed),
     )
 
 

@@ -28,14 +28,13 @@ from kiosk.devices.sim import citizens
 from kiosk.domain.biometrics import face_gate
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
-from kiosk.services.liveness import LivenessService
 from kiosk.ui.application import configure
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.context import ShellContext
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import MainWindow
-from tests.ui.flow.performing_face import FLOW_LIVENESS_RULES, PerformingFace
+from tests.ui.flow.performing_face import PerformingFace
 
 NO_FOCUS = 3
 
@@ -78,7 +77,7 @@ def main(phase: str, data: Path, password: str) -> None:
                 PerformingFace(record),
                 engine,
                 settings.face.match_threshold,
-                lambda observed: LivenessService(kiosk.context, observed, FLOW_LIVENESS_RULES),
+                lambda observed: app.liveness(kiosk, observed),
             )
             window = open_window(qt, kiosk, lambda: devices, printer, password)
             capture(record.citizen.id_number)

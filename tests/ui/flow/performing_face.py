@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 
@@ -19,14 +18,8 @@ from kiosk.devices.camera.performer import (
 )
 from kiosk.devices.ports import CameraInfo, Frame
 from kiosk.devices.sim.citizens import CitizenRecord, demo_face_photo
-from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES
 
 SIZE = (640, 480)
-
-FLOW_LIVENESS_RULES = dataclasses.replace(DEFAULT_LIVENESS_RULES, require_blink=False)
-"""The product's rules but for the passive "a blink somewhere" check: the demo face blinks on
-its own only between actions, and a left-right challenge leaves it no time to (the liveness
-rules have their own tests; these tests are about the screens)."""
 
 
 class PerformingFace:
@@ -61,6 +54,8 @@ class PerformingFace:
             self._moves.append(Move(action, start, BLINK_SECONDS, 1.0))
         else:
             self._moves.append(Move(action, start, TURN_SECONDS, TURN_DEGREES))
+            # As the demo camera does: people tend to blink as a head movement ends.
+            self._moves.append(Move("blink", start + TURN_SECONDS + 0.15, BLINK_SECONDS, 1.0))
 
     def frames(self, cancel: threading.Event) -> Iterator[Frame]:
         sequence = 0
@@ -76,11 +71,3 @@ class PerformingFace:
             image = self._actor.render(yaw, closure)
             image.setflags(write=False)
             yield Frame(image=image, timestamp=1000.0 + self._now, sequence=sequence)
-
-
-SIZE = (640, 480)
-
-FLOW_LIVENESS_RULES = dataclasses.replace(DEFAULT_LIVENESS_RULES, require_blink=False)
-"""The product's rules but for the passive "a blink somewhere" check: the demo face blinks on
-its own only between actions, and a left-right challenge leaves it no time to (the liveness
-rules have their own tests; these tests are about the screens)."""
