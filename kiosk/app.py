@@ -630,7 +630,23 @@ def counter_service(kiosk: Kiosk, engine: FaceEngine) -> CounterService:
         engine,
         settings.face.match_threshold,
         lambda observed: liveness(kiosk, observed),
+        _counter_scanner(settings),
     )
+
+
+def _counter_scanner(settings: Settings) -> Callable[[DocumentKind], DocumentScanner | None]:
+    """The document scanner per kind of card.
+
+    In demo mode it holds the demo citizen's specimen card of that kind; otherwise it is the
+    configured document camera, the same for every kind.
+    """
+    if settings.demo:
+        from kiosk.devices.sim import citizens
+
+        record = citizens.list_citizens()[0]
+        return lambda kind: simulated_scanner(settings, record, kind)
+    scanner = _or_absent("scanner", lambda: configured_scanner(settings))
+    return lambda _kind: scanner
 
 
 def start_demo_central(kiosk: Kiosk, folder: Path, admin: User) -> CentralChild:
