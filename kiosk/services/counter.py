@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.domain.application import Application
+from kiosk.domain.documents import DocumentKind
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.evidence import ChipEvidence
 from kiosk.domain.ids import ApplicationId
@@ -31,11 +32,12 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from kiosk.devices.ports import Camera, CardReader
+    from kiosk.devices.ports import Camera, CardReader, DocumentScanner
     from kiosk.domain.biometrics import FaceMatch
     from kiosk.face.engine import FaceEngine
     from kiosk.face.liveness.verdict import LivenessResult
     from kiosk.face.quality import Guidance, GuidanceRules
+    from kiosk.services.documents import DocumentScan
     from kiosk.services.face_capture import FaceCapture
     from kiosk.services.liveness import LivenessService
 
@@ -97,6 +99,8 @@ class CounterService:
         threshold: the face match threshold from the settings.
         liveness: makes the attended liveness check over a given engine (the screens' one
             previews each frame it analyses).
+        scanner: the document scanner for a kind of card (the same document camera for every
+            kind at a real counter; the demo's specimen of that kind in demo mode), or None.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class CounterService:
         engine: FaceEngine,
         threshold: float,
         liveness: Callable[[FaceEngine], LivenessService],
+        scanner: Callable[[DocumentKind], DocumentScanner | None] = lambda _kind: None,
     ) -> None:
         self._chip = chip
         self._reader = reader
@@ -114,6 +119,7 @@ class CounterService:
         self._engine = engine
         self._threshold = threshold
         self._liveness = liveness
+        self._scanner = scanner
 
     def read_chip(
         self, given: AccessInput, progress: ProgressSink, cancel: threading.Event
@@ -170,6 +176,28 @@ class CounterService:
         camera = self._require_camera()
         service = FaceCaptureService(_PreviewingEngine(self._engine, frames), self._threshold)
         return service.capture(camera, chip_portrait, progress=progress, cancel=cancel)
+
+    def scan_document(
+        self,
+        kind: DocumentKind,
+        chip: ChipStep | None,
+        progress: ProgressSink,
+        cancel: threading.Event,
+    ) -> DocumentScan:
+        """Scan a GPLX or BHYT card, cross-checked with the chip read when there is one.
+
+        Raises:
+            DomainError: CAMERA_UNAVAILABLE without a scanner; the scanner's device errors.
+            Cancelled: the officer cancelled.
+        """
+        from kiosk.services.documents import (
+            DocumentScanService,
+            chip_claims,
+        )
+
+        claims = chip_claims(chip.outcome) if chip is not None else None
+        service = DocumentScanService(self._scanner(kind))
+        return service.scan(kind, chip=claims, progress=progress, cancel=cancel)
 
     def _require_camera(self) -> Camera:
         if self._camera is None:

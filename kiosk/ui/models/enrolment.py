@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kiosk.domain.application import Application, ApplicationState, ReasonCode
 from kiosk.domain.biometrics import FaceDecision, FaceGate, FaceOutcome, face_gate
 from kiosk.domain.errors import DomainError, ErrorCode
-from kiosk.domain.evidence import Evidence
+from kiosk.domain.evidence import DocumentEvidence, Evidence
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import User
 from kiosk.services.consent import consent_record
@@ -185,6 +185,14 @@ class EnrolmentFlow:
         draft = self._current()
         draft.application = self._enrolment.override_face(supervisor, draft.id, reason)
         return face_gate(draft.application.face)
+
+    def record_document(self, scan: DocumentEvidence) -> Evidence:
+        """Keep an accepted scan (a rescan of the same kind replaces it); the evidence after."""
+        draft = self._current()
+        officer = self._who()
+        self._enrolment.record_document(officer, draft.id, scan)
+        draft.evidence = self._records.evidence(officer, draft.id)
+        return draft.evidence
 
     def record_contact(self, phone: str, email: str | None) -> Application:
         """Keep the phone number (validated by the domain) and the optional e-mail."""

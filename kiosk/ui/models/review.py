@@ -15,6 +15,7 @@ from kiosk.domain.biometrics import FaceGate, FaceMatch, face_gate
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.evidence import ChipEvidence, DocumentEvidence, Evidence, LivenessEvidence
 from kiosk.i18n import N_, _
+from kiosk.messages import liveness_reason
 
 REASON_TEXTS = {
     "passive_authentication_invalid": N_("chữ ký dữ liệu chip không hợp lệ"),
@@ -106,22 +107,10 @@ def chip_lines(chip: ChipEvidence) -> list[str]:
     return lines
 
 
-LIVENESS_REASON_TEXTS = {
-    "no_blink": N_("không thấy chớp mắt"),
-    "no_face": N_("không thấy khuôn mặt"),
-    "flat_picture": N_("nghi là ảnh phẳng"),
-    "screen_pattern": N_("nghi là ảnh trên màn hình"),
-    "glare": N_("lóa sáng như mặt kính"),
-}
-"""The passive checks' reasons; a failed step keeps its code (``left_too_late``)."""
-
-
 def liveness_line(live: bool, challenge: tuple[str, ...], reasons: tuple[str, ...]) -> str:
     """One liveness check's result, the challenge asked and why it failed."""
     result = _("đạt") if live else _("không đạt")
-    why = ", ".join(
-        _(LIVENESS_REASON_TEXTS[r]) if r in LIVENESS_REASON_TEXTS else r for r in reasons
-    )
+    why = ", ".join(liveness_reason(code) for code in reasons)
     line = _("Kiểm tra người thật: {result} ({challenge})").format(
         result=result, challenge=", ".join(challenge)
     )

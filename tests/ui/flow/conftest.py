@@ -84,8 +84,10 @@ def camera_showing(station: Station, record: CitizenRecord) -> Camera:
 def counter(
     station: Station, engine: FaceWorker, reader: CardReader, camera: Camera
 ) -> CounterService:
-    """The counter's devices for one test."""
+    """The counter's devices for one test; the document camera holds the first citizen's
+    specimen GPLX or BHYT, whichever is asked for."""
     settings = station.kiosk.settings
+    record = first_citizen()
     return CounterService(
         app.chip_reading(settings),
         reader,
@@ -93,6 +95,7 @@ def counter(
         engine,
         settings.face.match_threshold,
         lambda observed: app.liveness(station.kiosk, observed),
+        lambda kind: app.simulated_scanner(settings, record, kind),
     )
 
 

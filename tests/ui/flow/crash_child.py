@@ -1,6 +1,7 @@
 """The desktop app as a child process for the crash test, driving itself by keys.
 
-``capture DATA``: sign in, start an application, read the chip and pass the face step, then
+``capture DATA``: sign in, start an application, read the chip, pass the face step and scan
+the GPLX, then
 print ``ready`` and keep running until the parent kills it (SIGKILL: no clean-up of any kind).
 ``resume DATA``: a fresh start on the same data: sign in, F3, F6 (resume the draft), and print
 what the resumed screen and the store hold as one JSON line.
@@ -78,6 +79,7 @@ def main(phase: str, data: Path, password: str) -> None:
                 engine,
                 settings.face.match_threshold,
                 lambda observed: app.liveness(kiosk, observed),
+                lambda kind: app.simulated_scanner(settings, record, kind),
             )
             window = open_window(qt, kiosk, lambda: devices, printer, password)
             capture(record.citizen.id_number)
@@ -120,11 +122,13 @@ def open_window(
 
 
 def capture(id_number: str) -> None:
-    """Type the ID (like a person), read the chip, pass the face step."""
+    """Type the ID (like a person), read the chip, pass the face step, scan the GPLX."""
     type_text(id_number, delay=60)
     press(Qt.Key.Key_Return)
     press(Qt.Key.Key_Return)  # the chip verdict
     press(Qt.Key.Key_Return)  # the face decision
+    press(Qt.Key.Key_F5)  # the citizen's GPLX
+    press(Qt.Key.Key_Return)  # keep the scan
 
 
 def resumed(window: MainWindow, kiosk: app.Kiosk) -> dict[str, object]:

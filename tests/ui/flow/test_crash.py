@@ -1,5 +1,6 @@
-"""A power cut mid-application: the app is SIGKILLed after the face step, and the restarted app
-offers the draft with the chip read, both portraits and the match result intact."""
+"""A power cut mid-application: the app is SIGKILLed after the face step and one document scan,
+and the restarted app offers the draft with the chip read, both portraits, the match result and
+the scan intact."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def test_a_killed_app_offers_the_draft_intact_after_a_restart(tmp_path: Path) ->
     assert found["live_portrait"]
     assert found["chip_portrait"]
     assert {"DG1", "DG2", "DG13", "EF.SOD"} <= set(found["chip_evidence_files"])
+    assert found["documents"] == ["gplx"]
     assert not found["consent"]  # the citizen confirms again
     assert found["id_number"] in found["summary"]
     assert "Khuôn mặt khớp" in found["summary"]

@@ -59,6 +59,10 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     assert window.current_name() == "enrol_face"
     keys.press(Qt.Key.Key_Return)  # the face decision, acknowledged
     assert window.current_name() == "enrol_contact"
+    keys.press(Qt.Key.Key_F5, counted=False)  # the optional GPLX
+    assert window.current_name() == "enrol_documents"
+    keys.press(Qt.Key.Key_Return, counted=False)  # keep the scan
+    assert window.current_name() == "enrol_contact"
     keys.type(PHONE)
     keys.press(Qt.Key.Key_Return)
     assert window.current_name() == "enrol_confirm"
@@ -78,6 +82,7 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     evidence = station.kiosk.services.records.evidence(officer, submitted.id)
     assert evidence.chip is not None
     assert evidence.consent is not None
+    assert set(evidence.documents) == {"gplx"}
     assert evidence.consent.text_version_sha256 == consent_text_sha256()
     assert evidence.consent.officer_id == officer.id
     assert {"access", "chip", "face", "contact", "confirm"} <= set(evidence.timings_ms)

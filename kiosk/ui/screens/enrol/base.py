@@ -37,6 +37,7 @@ ACCESS, CHIP, FACE, CONTACT, CONFIRM, DONE = (
     "enrol_confirm",
     "enrol_done",
 )
+DOCUMENTS = "enrol_documents"
 HOME = "home"
 
 SCREEN_OF_STEP = {

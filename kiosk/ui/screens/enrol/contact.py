@@ -10,11 +10,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.application import Application
+from kiosk.domain.documents import DocumentKind
 from kiosk.i18n import N_
 from kiosk.ui.citizen.view_model import CitizenPage
 from kiosk.ui.models.enrolment import Step
 from kiosk.ui.models.review import evidence_lines
-from kiosk.ui.screens.enrol.base import CONFIRM, FACE, HOME, EnrolContext, FlowScreen
+from kiosk.ui.screens.enrol.base import CONFIRM, DOCUMENTS, HOME, EnrolContext, FlowScreen
+from kiosk.ui.screens.enrol.documents import DocumentScreen
 
 TELL_CONTACT = CitizenPage(
     N_("Số điện thoại của công dân"),
@@ -27,8 +29,11 @@ class ContactScreen(FlowScreen):
 
     citizen_page = TELL_CONTACT
 
-    def __init__(self, context: EnrolContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: EnrolContext, documents: DocumentScreen, parent: QWidget | None = None
+    ) -> None:
         super().__init__(context, parent)
+        self.documents = documents
         self.phone = QLineEdit(self)
         self.phone.setObjectName("phone")
         self.email = QLineEdit(self)
@@ -48,7 +53,8 @@ class ContactScreen(FlowScreen):
         layout.addWidget(self.summary)
         layout.addStretch(1)
         self.enter_hint(N_("Lưu và tiếp tục"))
-        self.add_key("F7", N_("Chụp lại khuôn mặt"), lambda: self.go(FACE))
+        self.add_key("F5", N_("Quét giấy phép lái xe"), lambda: self._scan(DocumentKind.GPLX))
+        self.add_key("F6", N_("Quét thẻ bảo hiểm y tế"), lambda: self._scan(DocumentKind.BHYT))
         self.add_key("Esc", N_("Màn hình chính (hồ sơ được giữ)"), self.set_aside)
 
     def entered(self) -> None:
@@ -63,6 +69,10 @@ class ContactScreen(FlowScreen):
         self.summary.setText("\n".join(evidence_lines(application, draft.evidence)))
         self.flow.begin(Step.CONTACT)
         self.focus(self.phone)
+
+    def _scan(self, kind: DocumentKind) -> None:
+        self.documents.choose(kind)
+        self.go(DOCUMENTS)
 
     def save(self) -> None:
         """Record the phone number and e-mail, then ask the citizen to confirm."""

@@ -23,7 +23,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.i18n import N_, _
-from kiosk.messages import guidance_text
+from kiosk.messages import guidance_text, liveness_cue
 from kiosk.services.counter import LivenessCheck, PreviewFrame
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.citizen.pictures import Picture
@@ -43,13 +43,6 @@ LOOK_AT_CAMERA = CitizenPage(
     N_("Xin nhìn thẳng vào camera, giữ yên và làm theo hướng dẫn trên màn hình của cán bộ."),
     picture=Picture.CAMERA,
 )
-
-CUES = {
-    "blink": N_("Mời chớp mắt."),
-    "left": N_("Mời quay đầu sang trái."),
-    "right": N_("Mời quay đầu sang phải."),
-}
-"""What the citizen is asked to do at each cue of the liveness challenge."""
 
 CUE_PICTURES = {"blink": Picture.BLINK, "left": Picture.TURN, "right": Picture.TURN}
 
@@ -168,9 +161,10 @@ class FaceScreen(FlowScreen):
 
     def _on_progress(self, report: Progress) -> None:
         action = report.step.removeprefix("liveness:")
-        if action in CUES:
-            self.cue.setText(_(CUES[action]))
-            page = CitizenPage(N_("Mời làm theo"), CUES[action], picture=CUE_PICTURES[action])
+        if action in CUE_PICTURES:
+            self.cue.setText(liveness_cue(action))
+            citizen_words = liveness_cue(action, "vi")  # the citizen window speaks Vietnamese
+            page = CitizenPage(N_("Mời làm theo"), citizen_words, picture=CUE_PICTURES[action])
             self.context.citizen.show(page)
 
     def _checked(self, check: LivenessCheck) -> None:

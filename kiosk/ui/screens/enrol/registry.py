@@ -18,6 +18,7 @@ from kiosk.ui.screens.enrol.base import (
     CHIP,
     CONFIRM,
     CONTACT,
+    DOCUMENTS,
     DONE,
     FACE,
     EnrolContext,
@@ -26,6 +27,7 @@ from kiosk.ui.screens.enrol.base import (
 from kiosk.ui.screens.enrol.chip import ChipScreen
 from kiosk.ui.screens.enrol.confirm import ConfirmScreen
 from kiosk.ui.screens.enrol.contact import ContactScreen
+from kiosk.ui.screens.enrol.documents import DocumentScreen
 from kiosk.ui.screens.enrol.done import DoneScreen
 from kiosk.ui.screens.enrol.face import FaceScreen
 
@@ -48,11 +50,13 @@ def flow_context(shell: ShellContext, user: Callable[[], User | None]) -> EnrolC
 
 def enrolment_screens(context: EnrolContext) -> dict[str, FlowScreen]:
     """The officer's steps by screen name."""
+    documents = DocumentScreen(context)
     return {
         ACCESS: AccessScreen(context),
         CHIP: ChipScreen(context),
         FACE: FaceScreen(context),
-        CONTACT: ContactScreen(context),
+        DOCUMENTS: documents,
+        CONTACT: ContactScreen(context, documents),
         CONFIRM: ConfirmScreen(context),
         DONE: DoneScreen(context),
     }
