@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import app
@@ -175,6 +175,15 @@ def sign_in(keys: Keyboard, station: Station, username: str) -> None:
     keys.press(Qt.Key.Key_Tab, counted=False)
     keys.type(station.passwords[username], delay=-1, counted=False)
     keys.press(Qt.Key.Key_Return, counted=False)
+
+
+def citizen_confirms(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
+    """The citizen touches their own window, whose confirm button has its focus, and confirms."""
+    window.citizen.activateWindow()
+    qtbot.waitUntil(lambda: keys.focused().window() is window.citizen)
+    assert isinstance(keys.focused(), QPushButton)
+    keys.press(Qt.Key.Key_Return, counted=False)
+    qtbot.waitUntil(lambda: keys.focused().window() is window)
 
 
 def first_citizen() -> CitizenRecord:

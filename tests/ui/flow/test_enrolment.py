@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.application import ApplicationState, DeliveryState
@@ -14,7 +13,6 @@ from kiosk.domain.biometrics import FaceGate, face_gate
 from kiosk.domain.chip import ChipVerdict
 from kiosk.face.worker import FaceWorker
 from kiosk.services.consent import consent_text_sha256
-from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.review.outbox import OutboxScreen
 from tests.ui.flow.conftest import (
     OFFICER,
@@ -24,21 +22,13 @@ from tests.ui.flow.conftest import (
     Station,
     camera_showing,
     card,
+    citizen_confirms,
     counter,
     first_citizen,
     open_window,
     qr_text,
     sign_in,
 )
-
-
-def citizen_confirms(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
-    """The citizen touches their own window, whose confirm button has its focus, and confirms."""
-    window.citizen.activateWindow()
-    qtbot.waitUntil(lambda: keys.focused().window() is window.citizen)
-    assert isinstance(keys.focused(), QPushButton)
-    keys.press(Qt.Key.Key_Return, counted=False)
-    qtbot.waitUntil(lambda: keys.focused().window() is window)
 
 
 def test_a_whole_enrolment_then_approval_and_receipt(
