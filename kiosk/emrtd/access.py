@@ -119,7 +119,7 @@ def open_access(
         ValueError: no keys were given.
         AccessDenied: every attempt failed: the last wrong-key refusal when there was one
             (``wrong_key``), else the chip's refusal of the protocols.
-        FileNotFound: the card has no eMRTD application.
+        FileNotFound: the card has no eMRTD application (asked when no key was wrong).
     """
     if not keys:
         raise ValueError("at least one access key is needed")
@@ -142,9 +142,17 @@ def open_access(
                 raise
             pace_refused = pace_refused or not err.wrong_key
             refusals.append(err)
+    wrong_key = next((e for e in reversed(refusals) if e.wrong_key), None)
+    if wrong_key is not None:
+        raise wrong_key
+    # Nothing opened the chip and no key was wrong: a card without the eMRTD application (an
+    # old CCCD, a CMND, a bank card) refuses PACE the same way, so ask it plainly (FileNotFound).
+    if reset is not None:
+        reset()
+    select_application(link)
     if not refusals:
         raise AccessDenied(PACE_PROTOCOL, "EF.CardAccess")  # only a CAN, and no PACE offered
-    raise next((e for e in reversed(refusals) if e.wrong_key), refusals[-1])
+    raise refusals[-1]
 
 
 def _run(attempt: Attempt, link: Transport, info: PACEInfo | None, rng: Random) -> Transport:

@@ -164,7 +164,10 @@ def test_demo_mode_lists_applications_after_the_headless_demo(
     )
     assert code == 0
     assert report["application_state"] == "approved"
-    assert [s["name"] for s in report["stages"]] == ["chip", "face", "submit", "approve", "receipt"]  # type: ignore[union-attr,index]
+    names = [s["name"] for s in report["stages"]]  # type: ignore[union-attr,index]
+    assert names == [
+        "chip", "face", "liveness", "documents", "submit", "approve", "receipt", "sync"
+    ]  # fmt: skip
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "run" / "kiosk"))
     code, listed = run(capsys, monkeypatch, "app", "list")
     assert code == 0

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.emrtd import access
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
-from kiosk.emrtd.errors import AccessDenied
+from kiosk.emrtd.errors import AccessDenied, FileNotFound
 from kiosk.emrtd.keys import CANKey, MRZKey
 from kiosk.emrtd.lds import card_access
 from kiosk.emrtd.lds.card_access import CCCD_CARD_ACCESS
@@ -101,7 +101,7 @@ def test_no_keys_is_a_programming_error() -> None:
 
 def test_a_can_without_pace_is_a_protocol_refusal() -> None:
     with pytest.raises(AccessDenied) as caught:
-        open_with(FileCard(None), [CAN], None)
+        open_with(refuse(0x6A82), [CAN], None)
     assert (caught.value.protocol, caught.value.step, caught.value.wrong_key) == (
         "PACE",
         "EF.CardAccess",
@@ -113,6 +113,20 @@ def test_a_bac_refusal_other_than_a_wrong_key_stops_at_once() -> None:
     with pytest.raises(AccessDenied) as caught:
         open_with(refuse(0x6D00), [MRZ], None)
     assert (caught.value.protocol, caught.value.wrong_key) == ("BAC", False)
+
+
+def test_a_card_without_the_application_is_told_apart_from_a_refusal() -> None:
+    # An old CCCD or a CMND answers 6A82 to everything. With only the CAN, PACE fails and no BAC
+    # follows: the plain SELECT, after a reset, says there is no eMRTD application at all.
+    card, resets = FileCard(None), []
+    with pytest.raises(FileNotFound):
+        access.open_access(
+            card, [CAN], CONSTANT_PACE, reset=lambda: resets.append(1), rng=bytes, progress=None
+        )
+    assert (card.commands[-1].ins, card.commands[-1].p1) == (0xA4, 0x04)
+    assert resets == [1]
+    with pytest.raises(FileNotFound):
+        open_with(FileCard(None), [CAN, MRZ], CONSTANT_PACE)
 
 
 def test_progress_is_reported_per_attempt() -> None:
