@@ -78,16 +78,27 @@ class ScanResult:
     cross_check: CrossCheck | None = field(default=None, repr=False)
 
     def png(self) -> bytes:
-        """The flat card as PNG bytes (``kiosk doc scan --out``).
+        """The flat card as PNG bytes (``kiosk doc scan --out``, the screens).
 
         Raises:
             DomainError: CARD_NOT_FOUND when no card was found.
         """
+        return self._encode(".png", [])
+
+    def jpeg(self) -> bytes:
+        """The flat card as JPEG bytes, as the application keeps it (a tenth of the PNG).
+
+        Raises:
+            DomainError: CARD_NOT_FOUND when no card was found.
+        """
+        return self._encode(".jpg", [cv2.IMWRITE_JPEG_QUALITY, 92])
+
+    def _encode(self, extension: str, parameters: list[int]) -> bytes:
         if self.flat is None:
             raise DomainError(ErrorCode.CARD_NOT_FOUND, "no card in the image")
-        ok, encoded = cv2.imencode(".png", self.flat)
+        ok, encoded = cv2.imencode(extension, self.flat, parameters)
         if not ok:
-            raise DomainError(ErrorCode.INTERNAL, "PNG encoding failed")
+            raise DomainError(ErrorCode.INTERNAL, f"{extension} encoding failed")
         return bytes(encoded)
 
 

@@ -15,9 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import cv2
-import numpy as np
-
 from kiosk.devices.ports import DocumentScanner, Side
 from kiosk.documents.report import scan_report
 from kiosk.documents.scan import scan_image
@@ -43,6 +40,7 @@ class DocumentScan:
         passed: found, and no quality check failed.
         reasons: the quality checks that failed, to show with the flat image.
         flat_png: the flat, upright card (PNG), or None when no card was found.
+        flat_jpeg: the same as JPEG, as the application keeps it.
         qr_text: the QR payload exactly as decoded, or None (evidence).
         fields: the parsed QR fields as JSON values, or None when not decoded or refused.
         qr_problem: ``{"field", "rule"}`` when the decoded text was refused by its layout.
@@ -56,6 +54,7 @@ class DocumentScan:
     passed: bool
     reasons: tuple[QualityReason, ...]
     flat_png: bytes | None = field(repr=False)
+    flat_jpeg: bytes | None = field(repr=False)
     qr_text: str | None = field(repr=False)
     fields: dict[str, Any] | None = field(repr=False)
     qr_problem: dict[str, Any] | None
@@ -68,19 +67,11 @@ class DocumentScan:
         Raises:
             DomainError: CARD_NOT_FOUND when no card was found.
         """
-        if self.flat_png is None:
+        if self.flat_jpeg is None:
             raise DomainError(ErrorCode.CARD_NOT_FOUND, "no card in the scan")
-        pixels = cv2.imdecode(np.frombuffer(self.flat_png, np.uint8), cv2.IMREAD_COLOR)
-        ok, jpeg = (
-            cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, 92])
-            if pixels is not None
-            else (False, None)
-        )
-        if not ok or jpeg is None:
-            raise DomainError(ErrorCode.INTERNAL, "JPEG encoding failed")
         return DocumentEvidence(
             kind=self.kind.value,
-            image=bytes(jpeg),
+            image=self.flat_jpeg,
             qr_text=self.qr_text,
             fields=_flat_fields(self.fields or {}),
             mismatches=self.mismatches,
@@ -148,6 +139,7 @@ class DocumentScanService:
             passed=bool(quality and quality.passed),
             reasons=reasons,
             flat_png=result.png() if result.found else None,
+            flat_jpeg=result.jpeg() if result.found else None,
             qr_text=result.qr_text,
             fields=_dict_or_none(plain["fields"]),
             qr_problem=_dict_or_none(plain["qr_problem"]),
