@@ -28,8 +28,8 @@ from kiosk.store.uow import UnitOfWork
 BACKUP_INTERVAL = timedelta(hours=1)
 """How often a backup is taken while applications wait to be delivered."""
 
-WAITING = (ApplicationState.SUBMITTED, ApplicationState.APPROVED)
-"""Applications not yet safe at the central server (until the outbox says so)."""
+AWAITING_REVIEW = (ApplicationState.SUBMITTED,)
+"""Applications that exist only on this kiosk until approved (their packets then take over)."""
 
 
 class StoreOperations(Protocol):
@@ -97,14 +97,18 @@ class MaintenanceService:
         self._audit(admin, "keys_rotate", "master")
 
     def backup_if_due(self) -> Path | None:
-        """Take the scheduled backup when applications wait and the last one is an hour old.
+        """Take the scheduled backup when work is unsynced and the last one is an hour old.
 
-        Called by the composition root's backup thread; nothing waiting means nothing at risk,
-        so no backup is taken then.
+        Unsynced work is an application waiting for review or a packet the server has not
+        acknowledged (a failed one included: its application exists only here). Called by the
+        composition root's backup thread; nothing unsynced means nothing at risk, so no backup
+        is taken then.
         """
         with self._context.read() as uow:
-            waiting = uow.applications.page(WAITING, limit=1)
-        if not waiting:
+            unsynced = bool(uow.applications.page(AWAITING_REVIEW, limit=1))
+            backlog = uow.outbox.counts()
+            unsynced = unsynced or backlog.undelivered + backlog.failed > 0
+        if not unsynced:
             return None
         last = self._operations.last_backup_at()
         if last is not None and self._context.clock.now() - last < BACKUP_INTERVAL:
