@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -122,6 +123,18 @@ class PacketRow(Base):
     """A received packet: the kiosk's signed JWS, the acknowledgement, and the decision."""
 
     __tablename__ = "packets"
+    __table_args__ = (
+        # Covering indexes (migration step 5): see central.migrations._covering_indexes.
+        Index(
+            "ix_packets_chain",
+            "kiosk_id",
+            "audit_sequence",
+            "created_at",
+            "audit_hash",
+            "packet_id",
+        ),
+        Index("ix_packets_activation", "activated_at", "kiosk_id", "activate_at"),
+    )
 
     packet_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.kid"), index=True)

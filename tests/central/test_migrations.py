@@ -32,13 +32,15 @@ def test_a_version_1_database_is_upgraded_with_its_data(tmp_path: Path) -> None:
                 "VALUES (1, '2026-11-27 07:00:00', 'token')"
             )
         )
-    assert migrations.migrate(engine) == 4
+    assert migrations.migrate(engine) == 5
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT jws FROM config_bundles")).scalar() == "token"
         columns = {c["name"] for c in sa.inspect(connection).get_columns("packets")}
         assert {"face_decision", "face_distance", "liveness_live"} <= columns
         assert sa.inspect(connection).has_table("packet_documents")
-    assert migrations.migrate(engine) == 4  # at head: nothing to do
+        indexes = {i["name"] for i in sa.inspect(connection).get_indexes("packets")}
+        assert {"ix_packets_chain", "ix_packets_activation"} <= indexes
+    assert migrations.migrate(engine) == 5  # at head: nothing to do
     engine.dispose()
 
 
