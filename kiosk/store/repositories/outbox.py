@@ -220,6 +220,15 @@ class OutboxRepository:
         self._session.flush()
         return claimed
 
+    def release(self, row_ids: Sequence[int]) -> None:
+        """Put claimed rows the relay did not send (it stopped mid-batch) back to ``pending``."""
+        if row_ids:
+            self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(row_ids), OutboxRow.state == DeliveryState.SENDING)
+                .values(state=DeliveryState.PENDING)
+            )
+
     def release_stale(self) -> int:
         """Put rows left ``sending`` by a crash back to ``pending``; returns how many."""
         result = self._session.execute(

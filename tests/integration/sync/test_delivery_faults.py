@@ -108,6 +108,8 @@ def test_server_restarted_mid_backlog(direct: SyncWorld) -> None:
         killer.join()
     undelivered = [line for line in lines(direct, approved).values() if not line.delivered_at]
     assert undelivered, "the server was not killed mid-backlog"
+    # The rest of the claimed batch went back to pending with the round, not left sending.
+    assert DeliveryState.SENDING not in {line.state for line in undelivered}
     direct.start_server()
     drain(direct, approved)
     assert_each_accepted_once(direct, approved)
