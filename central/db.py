@@ -134,6 +134,7 @@ class PacketRow(Base):
             "packet_id",
         ),
         Index("ix_packets_activation", "activated_at", "kiosk_id", "activate_at"),
+        Index("ix_packets_pending", "decision", "kiosk_id", "received_at", "packet_id"),
     )
 
     packet_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,8 +1,13 @@
-"""Receiving packets: decrypt, verify, validate, deduplicate, decide, acknowledge; the verdicts.
+"""Receiving packets: decrypt, verify, validate, deduplicate, store, acknowledge; then decide.
 
-A packet is judged and stored in one transaction with its verdicts (``received`` then
-``accepted`` or ``declined``) and the kiosk's audit chain head, so a crash leaves either all of
-it or nothing, and the kiosk's resend is then simply a first delivery. A resend of a stored
+A packet is stored in one transaction with its ``received`` verdict and the kiosk's audit chain
+head, so a crash leaves either all of it or nothing, and the kiosk's resend is then simply a
+first delivery; the acknowledgement follows that commit. The Ministry's decision (Passive
+Authentication re-run, consistency) comes after, off the request: a decision thread judges
+stored packets whose decision is ``pending``, oldest first, each in one transaction with its
+``accepted`` or ``declined`` verdict, and the verdict feed first decides whatever of its kiosk is
+still pending, so the feed never lags behind the thread. Pending decisions are in the database:
+after a restart the thread finds them again. A resend of a stored
 packet gets the byte-identical acknowledgement (the very bytes stored); the same packet id with
 another payload, or from another kiosk, is a conflict (409) and changes nothing.
 
@@ -17,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from central import jose
 from central.db import KioskRow, PacketDocumentRow, PacketRow, VerdictRow
-from central.decision import ACCEPTED, Decision, decide
+from central.decision import ACCEPTED, decide
 from central.errors import ProtocolError
 from central.keys import ServerKeys
 from kiosk.emrtd import TrustStore
@@ -40,6 +46,11 @@ PACKET_TYPE = "kiosk-packet+cbor"
 PACKET_CONTENT = "kiosk-packet+jws"
 CHAIN_BACKWARDS = "audit_chain_backwards"
 MAX_VERDICTS = 500
+PENDING = "pending"
+"""``decision`` and ``passive_authentication`` of a stored packet not decided yet."""
+DECISION_BATCH = 20
+IDLE_SECONDS = 30.0
+"""How long the decision thread sleeps when nothing is pending and nothing woke it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +86,25 @@ class Intake:
         self._sessions = sessions
         self._settings = settings
         self._clock = clock
+        self._deciding = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the decision thread (it first decides what a stop or a crash left pending)."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._decide_loop, name="central-decisions")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the decision thread after the packet it is deciding."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
 
     def receive(self, kid: str, packet_id: str, body: bytes) -> Receipt:
         """Take the JWE ``body`` of kiosk ``kid`` sent under ``Idempotency-Key: packet_id``.
@@ -93,18 +123,73 @@ class Intake:
         if stored is not None:
             return self._resent(stored, kid, payload_sha256)
         packet = self._validate(payload, packet_id, kid)
-        decision = decide(packet, self._settings.trust, self._clock().date())
         try:
-            return self._store(packet, jws, body_sha256, payload_sha256, decision)
+            receipt = self._store(packet, jws, body_sha256, payload_sha256)
         except IntegrityError:
             # Another request stored the same packet id first: judge this one as its resend.
             stored = self._stored(packet_id)
             if stored is None:
                 raise
             return self._resent(stored, kid, payload_sha256)
+        self._wake.set()
+        return receipt
+
+    def decide_pending(self, kid: str | None = None, limit: int = DECISION_BATCH) -> int:
+        """Decide up to ``limit`` pending packets (of ``kid``, or all), oldest first; how many."""
+        with self._deciding:
+            query = select(PacketRow.packet_id).where(PacketRow.decision == PENDING)
+            if kid is not None:
+                query = query.where(PacketRow.kiosk_id == kid)
+            with self._sessions() as session:
+                pending = session.scalars(query.order_by(PacketRow.received_at).limit(limit)).all()
+            for packet_id in pending:
+                self._decide_one(packet_id)
+            return len(pending)
+
+    def _decide_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                decided = self.decide_pending()
+            except Exception:
+                _log.exception("deciding pending packets failed; tried again later")
+                decided = 0
+            if not decided:
+                self._wake.wait(IDLE_SECONDS)
+                self._wake.clear()
+
+    def _decide_one(self, packet_id: str) -> None:
+        """Judge one stored packet and record its verdict, in one transaction."""
+        with self._sessions.begin() as session:
+            row = session.get(PacketRow, packet_id)
+            if row is None or row.decision != PENDING:
+                return
+            # The JWS was verified and its payload validated before the packet was stored.
+            packet = decode_packet(jose.unverified_payload(row.jws), self._settings.known_versions)
+            now = self._clock()
+            decision = decide(packet, self._settings.trust, now.date())
+            row.passive_authentication = decision.passive_authentication
+            row.decision, row.reason = decision.verdict, decision.reason
+            session.add(_verdict(packet, decision.verdict, decision.reason, now))
+            if decision.verdict == ACCEPTED:
+                delay = self._settings.activation_delay
+                row.activate_at = now + delay
+                if not delay:
+                    row.activated_at = now
+                    session.add(_verdict(packet, "activated", None, now))
+        _log.info(
+            "packet %s from kiosk %s: schema %d, passive authentication %s, %s%s",
+            packet.packet_id,
+            packet.kiosk_id,
+            packet.schema_version,
+            decision.passive_authentication,
+            decision.verdict,
+            f" ({decision.reason})" if decision.reason else "",
+        )
 
     def verdicts(self, kid: str, after: int, limit: int) -> dict[str, Any]:
         """The verdicts of ``kid``'s packets after cursor ``after``, oldest first, and ``next``."""
+        while self.decide_pending(kid):
+            pass
         self._activate_due(kid)
         with self._sessions() as session:
             rows = session.scalars(
@@ -208,15 +293,11 @@ class Intake:
         jws: str,
         body_sha256: str,
         payload_sha256: str,
-        decision: Decision,
     ) -> Receipt:
         now = self._clock()
         acknowledgement = self._acknowledge(packet, payload_sha256, now)
-        accepted = decision.verdict == ACCEPTED
-        delay = self._settings.activation_delay
-        row = _packet_row(packet, jws, acknowledgement, decision)
+        row = _packet_row(packet, jws, acknowledgement)
         row.body_sha256, row.payload_sha256, row.received_at = body_sha256, payload_sha256, now
-        row.activate_at = now + delay if accepted else None
         with self._sessions.begin() as session:
             kiosk = session.get(KioskRow, packet.kiosk_id)
             assert kiosk is not None  # noqa: S101 - the request was authenticated as this kiosk
@@ -233,18 +314,11 @@ class Intake:
                     )
                 )
             session.add(_verdict(packet, "received", None, now))
-            session.add(_verdict(packet, decision.verdict, decision.reason, now))
-            if accepted and not delay:
-                row.activated_at = now
-                session.add(_verdict(packet, "activated", None, now))
         _log.info(
-            "packet %s from kiosk %s: schema %d, passive authentication %s, %s%s",
+            "packet %s from kiosk %s: schema %d, stored; decision pending",
             packet.packet_id,
             packet.kiosk_id,
             packet.schema_version,
-            decision.passive_authentication,
-            decision.verdict,
-            f" ({decision.reason})" if decision.reason else "",
         )
         return Receipt(201, acknowledgement)
 
@@ -313,8 +387,8 @@ class Intake:
                 _log.info("packet %s of kiosk %s: activated", row.packet_id, kid)
 
 
-def _packet_row(packet: Packet, jws: str, acknowledgement: str, decision: Decision) -> PacketRow:
-    """The row of a new packet; the caller sets the digests and times."""
+def _packet_row(packet: Packet, jws: str, acknowledgement: str) -> PacketRow:
+    """The row of a new packet, its decision pending; the caller sets the digests and times."""
     return PacketRow(
         packet_id=packet.packet_id,
         kiosk_id=packet.kiosk_id,
@@ -326,9 +400,9 @@ def _packet_row(packet: Packet, jws: str, acknowledgement: str, decision: Decisi
         demo=packet.demo,
         audit_sequence=packet.audit_head.sequence,
         audit_hash=packet.audit_head.hash,
-        passive_authentication=decision.passive_authentication,
-        decision=decision.verdict,
-        reason=decision.reason,
+        passive_authentication=PENDING,
+        decision=PENDING,
+        reason=None,
         face_decision=packet.face.decision if packet.face else None,
         face_distance=packet.face.distance if packet.face else None,
         liveness_live=packet.liveness.live if packet.liveness else None,

@@ -142,7 +142,8 @@ def _documents(op: Operations) -> None:
 def _covering_indexes(op: Operations) -> None:
     """Indexes that answer the per-packet queries without reading the packets' rows.
 
-    The audit chain check of every packet and the activation query of every verdict pull read
+    The audit chain check of every packet, the decision thread's query of pending packets and
+    the activation query of every verdict pull read
     columns that SQLite stores after the ~400 KB ``jws``, so without these each one walked the
     overflow pages of every earlier packet of the kiosk: intake slowed down as the table grew
     (about 1 packet/s after 1,000; docs/benchmarks.md).
@@ -153,6 +154,9 @@ def _covering_indexes(op: Operations) -> None:
         ["kiosk_id", "audit_sequence", "created_at", "audit_hash", "packet_id"],
     )
     op.create_index("ix_packets_activation", "packets", ["activated_at", "kiosk_id", "activate_at"])
+    op.create_index(
+        "ix_packets_pending", "packets", ["decision", "kiosk_id", "received_at", "packet_id"]
+    )
 
 
 MIGRATIONS: tuple[Callable[[Operations], None], ...] = (

@@ -83,6 +83,7 @@ def serve(central: Central, host: str, port: int, ready_file: Path | None = None
     if central.settings.demo:
         ready["invite"] = central.registry.invite(DEMO_UNIT, DEMO_COUNTER)
     _log.info("listening on https://%s:%d", shown, bound)
+    central.intake.start()
     try:
         _Server(config, ready, ready_file).run(sockets=[listener])
     finally:

@@ -131,7 +131,8 @@ class Central:
         }
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the decision thread (if it runs) and release the database connections."""
+        self.intake.stop()
         self.engine.dispose()
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from jwcrypto import jwk, jws
 
 from central.bundles import BundleError
+from central.intake import PENDING
 from kiosk.devices.sim import pki
 from kiosk.sync import schema
 from tests.central.conftest import Server, make_server
@@ -34,12 +38,62 @@ def test_the_feed_pages_by_cursor(server: Server, kiosk: TestKiosk) -> None:
     page = _feed(server, kiosk, "after=0&limit=4")
     verdicts = page["verdicts"]
     assert isinstance(verdicts, list)
-    assert [v["packet_id"] for v in verdicts] == [first.packet_id] * 3 + [second.packet_id]
+    # Both are acknowledged (received) before either is decided (the decision comes after).
+    assert [(v["packet_id"], v["verdict"]) for v in verdicts[:2]] == [
+        (first.packet_id, "received"),
+        (second.packet_id, "received"),
+    ]
     assert page["next"] == verdicts[-1]["cursor"]
     rest = _feed(server, kiosk, f"after={page['next']}")
-    assert [v["verdict"] for v in rest["verdicts"]] == ["accepted", "activated"]  # type: ignore[union-attr]
+    later = verdicts[2:] + rest["verdicts"]  # type: ignore[operator]
+    for packet in (first, second):
+        mine = [v["verdict"] for v in later if v["packet_id"] == packet.packet_id]
+        assert mine == ["accepted", "activated"]
     empty = _feed(server, kiosk, f"after={rest['next']}")
     assert empty == {"verdicts": [], "next": rest["next"]}
+
+
+def test_a_decision_pending_at_a_stop_is_made_by_the_thread_after_the_restart(
+    tmp_path: Path, pki_folder: Path
+) -> None:
+    before = make_server(tmp_path / "c", pki_folder)
+    kiosk = TestKiosk()
+    before.register(kiosk)
+    packet = _send(before, kiosk)
+    before.central.close()  # acknowledged, stored, not decided yet
+    assert _decisions(tmp_path / "c") == {packet.packet_id: PENDING}
+    after = make_server(tmp_path / "c", pki_folder)
+    decided = threading.Event()
+    handler = _Signal(decided, packet.packet_id)  # the thread logs each decision it makes
+    logging.getLogger("central.intake").addHandler(handler)
+    try:
+        after.central.intake.start()
+        assert decided.wait(60), "the decision thread did not decide the pending packet"
+    finally:
+        logging.getLogger("central.intake").removeHandler(handler)
+        after.central.close()
+    assert _decisions(tmp_path / "c") == {packet.packet_id: "accepted"}
+
+
+class _Signal(logging.Handler):
+    """Sets ``event`` when the intake logs its decision on ``packet_id``."""
+
+    def __init__(self, event: threading.Event, packet_id: str) -> None:
+        super().__init__()
+        self.event, self.packet_id = event, packet_id
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if self.packet_id in message and "passive authentication" in message:
+            self.event.set()
+
+
+def _decisions(data: Path) -> dict[str, str]:
+    database = sqlite3.connect(data / "central.db")
+    try:
+        return dict(database.execute("SELECT packet_id, decision FROM packets"))
+    finally:
+        database.close()
 
 
 def test_a_kiosk_sees_only_its_own_verdicts(server: Server, kiosk: TestKiosk) -> None:
