@@ -140,6 +140,9 @@ class _PinnedPool(HTTPSConnectionPool):
     """A connection pool that checks the server's public key against the pins on each use."""
 
     pins: frozenset[bytes] = frozenset()
+    matched: bytes | None = None
+    """The last certificate (DER) whose key matched a pin: a reused connection's is not parsed
+    again for every request."""
 
     def _validate_conn(self, conn: Any) -> None:
         # Not the parent's: it warns about the unverified certificate, which is deliberate here
@@ -150,9 +153,12 @@ class _PinnedPool(HTTPSConnectionPool):
         assert isinstance(conn, HTTPSConnection)  # noqa: S101 - this pool makes only these
         sock = conn.sock
         der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+        if der and der == self.matched:
+            return
         if not der or spki_sha256(der) not in self.pins:
             conn.close()
             raise ServerKeyMismatch("server TLS key matches no pin", host=str(self.host))
+        self.matched = der
 
 
 class _PinnedAdapter(HTTPAdapter):
