@@ -16,11 +16,12 @@ round (``SyncControlService.run_once``): one packet per request, each outcome in
 transaction, then the verdicts; the figure is wall time from the first request to the last
 acknowledgement. Because the machine is shared, the CPU time the kiosk process and the server
 process spent per packet is printed too, and the rate one relay would reach if it only waited for
-those (``cpu_bound_applications_per_second``: the relay and the server work in turn, so the two
-add up). The memory figure is the peak resident size (``ru_maxrss``) of a separate
-kiosk process (composed from its settings file as ``kiosk sync run`` is) delivering the first
-300 packets of a backlog of each size: the relay holds one packet at a time, and what grows with
-the backlog (the store's counts and claims) runs in every round.
+those (``cpu_bound_applications_per_second``: the relay and the server's request work in turn,
+so the two add up; only the server's decision thread overlaps with the relay). The memory figure
+is the peak resident size (``ru_maxrss``) of a separate kiosk process (composed from its
+settings file as ``kiosk sync run`` is) delivering the first 300 packets of a backlog of each
+size: the relay holds one claimed batch (five packets) at a time, and what grows with the
+backlog (the store's counts and claims) runs in every round.
 
 Nothing is asserted: the figures and issue 10/11's targets are printed for docs/benchmarks.md.
 """
