@@ -22,6 +22,6 @@ step "dead code";   "$V/python" tools/dead_code.py
 step "catalogues";  "$V/python" tools/compile_catalogues.py
 
 step "pytest"
-"$V/python" -m pytest -p randomly --cov --cov-report= "$@"
+"$V/python" -m pytest -p randomly --cov --cov-report= --durations=15 "$@"
 step "coverage of the security core (emrtd, domain): 100 % of branches required"
 "$V/python" -m coverage report --include='kiosk/emrtd/*,kiosk/domain/*' --fail-under=100 --skip-covered
