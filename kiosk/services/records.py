@@ -6,9 +6,10 @@ transition: personal data is read only with a trace.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from kiosk.domain.application import Application, ApplicationState
 from kiosk.domain.evidence import Evidence
@@ -16,6 +17,9 @@ from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import Permission, User, require
 from kiosk.services.context import ServiceContext
 from kiosk.store.rows.biometric import PortraitKind
+from kiosk.store.uow import UnitOfWork
+
+_T = TypeVar("_T")
 
 
 class RecordService:
@@ -38,33 +42,34 @@ class RecordService:
 
     def show(self, actor: User, application_id: ApplicationId) -> Application:
         """One application with its personal data; the view is audited."""
-        _require_reader(actor)
-        now = self._context.clock.now()
-        with self._context.write() as uow:
-            application = uow.applications.get(application_id)
-            uow.audit.record_event(now, str(actor.id), "view", str(application_id), {})
-            uow.commit()
-        return application
+        return self._audited(actor, application_id, "view", lambda uow: uow.applications.get)
 
     def portraits(self, actor: User, application_id: ApplicationId) -> Portraits:
         """The live portrait beside the chip portrait, for review; audited like a view."""
-        _require_reader(actor)
-        now = self._context.clock.now()
-        with self._context.write() as uow:
-            found = uow.applications.portraits(application_id)
-            uow.audit.record_event(now, str(actor.id), "view_portraits", str(application_id), {})
-            uow.commit()
+        found = self._audited(
+            actor, application_id, "view_portraits", lambda uow: uow.applications.portraits
+        )
         return Portraits(_latest(found, PortraitKind.LIVE), _latest(found, PortraitKind.CHIP))
 
     def evidence(self, actor: User, application_id: ApplicationId) -> Evidence:
         """Everything kept as evidence for the application (chip read, scans, ...); audited."""
+        return self._audited(actor, application_id, "view_evidence", lambda uow: uow.evidence.get)
+
+    def _audited(
+        self,
+        actor: User,
+        application_id: ApplicationId,
+        action: str,
+        reader: Callable[[UnitOfWork], Callable[[ApplicationId], _T]],
+    ) -> _T:
+        # Personal data is read only with a trace: the read and its audit entry commit together.
         _require_reader(actor)
         now = self._context.clock.now()
         with self._context.write() as uow:
-            evidence = uow.evidence.get(application_id)
-            uow.audit.record_event(now, str(actor.id), "view_evidence", str(application_id), {})
+            found = reader(uow)(application_id)
+            uow.audit.record_event(now, str(actor.id), action, str(application_id), {})
             uow.commit()
-        return evidence
+        return found
 
 
 @dataclass(frozen=True, slots=True)
