@@ -8,13 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk import app
+from kiosk.devices.ports import CardReader
+from kiosk.devices.sim.lift import TagLoss
+from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.domain.application import Application, ApplicationState, ReasonCode
 from kiosk.domain.biometrics import FaceGate, face_gate
 from kiosk.domain.chip import ChipVerdict
 from kiosk.face.worker import FaceWorker
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.enrol.access import AccessScreen
-from kiosk.ui.screens.enrol.chip import ChipScreen
+from kiosk.ui.screens.enrol.chip import PUT_BACK, ChipScreen
 from tests.ui.flow.conftest import (
     OFFICER,
     SUPERVISOR,
@@ -39,13 +43,15 @@ def start(
     *,
     fault: str | None = None,
     stranger: bool = False,
+    reader: CardReader | None = None,
 ) -> tuple[MainWindow, Keyboard]:
     """Sign the officer in, F3, scan the card's QR code: the chip screen shows the verdict."""
     # The stranger case: another citizen's card before the camera that shows the first one
     # (whose photo the guidance accepts), so every attempt is a real mismatch.
     record = other_citizen() if stranger else first_citizen()
     face = first_citizen()
-    devices = counter(station, engine, card(station, record, fault), camera_showing(station, face))
+    reader = reader or card(station, record, fault)
+    devices = counter(station, engine, reader, camera_showing(station, face))
     window = open_window(qtbot, station, devices, folder)
     keys = Keyboard(qtbot)
     sign_in(keys, station, OFFICER)
@@ -91,6 +97,27 @@ def test_a_chip_that_is_not_genuine_blocks_the_application(
     cancelled = latest(station, window)
     assert cancelled.state is ApplicationState.CANCELLED
     assert cancelled.reason_code is ReasonCode.CHIP_NOT_GENUINE
+
+
+def test_a_card_lifted_mid_read_is_asked_back_and_the_read_goes_on(
+    qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
+) -> None:
+    profile = app.simulated_card(station.kiosk.settings, first_citizen().citizen.id_number)
+    reader = SimulatedReader()
+    reader.insert(profile)
+    window, _keys = start(qtbot, station, face_engine, tmp_path, reader=reader)
+    screen = window.current
+    assert isinstance(screen, ChipScreen)
+    assert screen.step is not None
+    # Read again, the card lifted half-way through DG2 and put back 0.2 s later.
+    shown: list[object] = []
+    screen.context.citizen.page_changed.connect(shown.append)
+    reader.insert(profile, loss=TagLoss("DG2", delay=0.2))
+    screen.read()
+    assert screen.step is not None
+    assert screen.lifted.text() == ""
+    assert PUT_BACK in shown
+    assert shown[-1] is not PUT_BACK
 
 
 def test_an_unverifiable_chip_goes_on_flagged(

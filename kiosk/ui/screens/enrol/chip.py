@@ -30,6 +30,16 @@ READING = CitizenPage(
     picture=Picture.CARD,
 )
 
+PUT_BACK = CitizenPage(
+    N_("Xin đặt lại thẻ"),
+    N_("Thẻ vừa rời khỏi đầu đọc. Xin đặt lại đúng thẻ này lên đầu đọc và giữ yên."),
+    picture=Picture.CARD,
+)
+
+LIFTED = N_(
+    "Thẻ đã rời đầu đọc: đặt lại đúng thẻ này, việc đọc sẽ tiếp tục từ chỗ dừng (lần {count})."
+)
+
 VERDICT_TEXTS = {
     ChipVerdict.GENUINE: N_("Chip xác thực: thẻ thật."),
     ChipVerdict.UNVERIFIABLE: N_(
@@ -51,6 +61,8 @@ class ChipScreen(FlowScreen):
         super().__init__(context, parent)
         self.progress = StepProgress(self)
         self.files = QLabel(self)
+        self.lifted = QLabel(self)
+        self.lifted.setWordWrap(True)
         self.identity = QLabel(self)
         self.identity.setWordWrap(True)
         self.verdict = QLabel(self)
@@ -63,7 +75,8 @@ class ChipScreen(FlowScreen):
         self._done: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading(N_("Đọc chip thẻ căn cước")))
-        for widget in (self.progress, self.files, self.banner, self.identity, self.verdict):
+        widgets = (self.progress, self.files, self.lifted, self.banner, self.identity, self.verdict)
+        for widget in widgets:
             layout.addWidget(widget)
         for button in (self.acknowledge, self.again, self.cancel_button):
             layout.addWidget(button)
@@ -86,6 +99,7 @@ class ChipScreen(FlowScreen):
         self.step = None
         self._done = {}
         self.files.clear()
+        self.lifted.clear()
         self.identity.clear()
         self.verdict.clear()
         for button in (self.acknowledge, self.again, self.cancel_button):
@@ -124,6 +138,16 @@ class ChipScreen(FlowScreen):
         )
 
     def _on_progress(self, report: Progress) -> None:
+        # The service waits for a lifted card and reads on once it is back: say so on both
+        # screens rather than listing the pause as if it were a file.
+        if report.step == "chip:card_lifted":
+            self.lifted.setText(_(LIFTED).format(count=report.done))
+            self.context.citizen.show(PUT_BACK)
+            return
+        if report.step == "chip:card_back":
+            self.lifted.clear()
+            self.context.citizen.show(READING)
+            return
         name = report.step.removeprefix("chip:")
         fraction = report.fraction
         self._done[name] = "…" if fraction is None else f"{round(fraction * 100)} %"
