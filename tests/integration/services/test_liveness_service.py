@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kiosk.app import Kiosk, build, liveness
-from kiosk.config import PathSettings, Settings
+from kiosk.app import Kiosk, liveness
 from kiosk.devices.camera.head import Move, pose_at
 from kiosk.devices.ports import CameraInfo, Frame
 from kiosk.domain.application import ReasonCode
 from kiosk.domain.biometrics import FaceGate, FaceOutcome, face_gate
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import Progress
-from kiosk.domain.users import Role, User
+from kiosk.domain.users import User
 from kiosk.face.liveness.challenge import Action
 from kiosk.face.liveness.rules import DEFAULT_LIVENESS_RULES
 from kiosk.face.liveness.verdict import judge
 from kiosk.face.quality import DEFAULT_RULES, Guidance, GuidanceRules, Instruction
 from kiosk.services.liveness import LivenessService
-from tests.support.clock import FrozenClock
 from tests.support.heads import SIZE, Head, blink, samples, turn
 
-PASSWORD = "mật-khẩu-dài-123"
 B, L, R = Action.BLINK, Action.LEFT, Action.RIGHT
 FPS = 15.0
 
@@ -77,36 +73,6 @@ class LandmarkActor:
 
     def match(self, image: np.ndarray, portrait: bytes, threshold: float):  # pragma: no cover
         raise AssertionError("liveness never matches")
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> Kiosk:
-    settings = Settings(demo=True, paths=PathSettings(data_dir=str(tmp_path / "data")))
-    return build(settings, FrozenClock())
-
-
-@pytest.fixture
-def people(kiosk: Kiosk) -> dict[str, User]:
-    users = kiosk.services.users
-    admin = users.add(
-        None,
-        username="quantri",
-        full_name="Trần Quản Trị",
-        service_number="001-A",
-        role=Role.ADMIN,
-        password=PASSWORD,
-    )
-    made = {"admin": admin}
-    for key, role in (("officer", Role.OFFICER), ("supervisor", Role.SUPERVISOR)):
-        made[key] = users.add(
-            admin,
-            username=key,
-            full_name=f"Lê Thị {key}",
-            service_number=f"S-{key.upper()}",
-            role=role,
-            password=PASSWORD,
-        )
-    return made
 
 
 def _service(kiosk: Kiosk, actor: LandmarkActor) -> LivenessService:

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.app import Kiosk, build
-from kiosk.config import PathSettings, Settings
+from kiosk.config import Settings
 from kiosk.domain.application import ApplicationState, ReasonCode
 from kiosk.domain.biometrics import FaceOutcome
 from kiosk.domain.chip import ChipVerdict
@@ -23,58 +23,15 @@ from kiosk.domain.evidence import DocumentEvidence, LivenessEvidence, Mismatch
 from kiosk.domain.users import Role, User
 from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.consent import CONSENT_TEXT_VI, consent_record, consent_text_sha256
+from tests.integration.services.conftest import PASSWORD
 from tests.support.clock import FrozenClock
 
-PASSWORD = "mật-khẩu-dài-123"
 CITIZEN = Citizen(
     id_number="001090001234",
     full_name="Nguyễn Văn An",
     date_of_birth=date(1990, 1, 1),
     sex=Sex.MALE,
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(demo=True, paths=PathSettings(data_dir=str(tmp_path / "data")))
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
-def kiosk(settings: Settings, clock: FrozenClock) -> Kiosk:
-    return build(settings, clock)
-
-
-@pytest.fixture
-def people(kiosk: Kiosk) -> dict[str, User]:
-    users = kiosk.services.users
-    admin = users.add(
-        None,
-        username="quantri",
-        full_name="Trần Quản Trị",
-        service_number="001-A",
-        role=Role.ADMIN,
-        password=PASSWORD,
-    )
-    made = {"admin": admin}
-    for key, name, role in (
-        ("officer", "canbo", Role.OFFICER),
-        ("supervisor", "lanhdao", Role.SUPERVISOR),
-        ("supervisor2", "lanhdao2", Role.SUPERVISOR),
-    ):
-        made[key] = users.add(
-            admin,
-            username=name,
-            full_name=f"Lê Thị {key}",
-            service_number=f"S-{key.upper()}",
-            role=role,
-            password=PASSWORD,
-        )
-    return made
 
 
 def submitted(kiosk: Kiosk, officer: User) -> ApplicationState:
