@@ -2,7 +2,8 @@
 
 It is fed only by ``CitizenViewModel.page_changed``. It always speaks Vietnamese (the citizen's
 language at a commune counter), whatever language the officer chose, and shows a neutral
-greeting when blank. A page that names a picture shows it above its title (``pictures``).
+greeting when blank. A page that names a picture shows it above its title (``pictures``); a
+page that asks for the citizen's phone number shows the fields and keypad of ``contact``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_
+from kiosk.ui.citizen.contact import ContactPanel
 from kiosk.ui.citizen.pictures import Picture, render
 from kiosk.ui.citizen.placement import Placement, choose_placement
 from kiosk.ui.citizen.view_model import CitizenPage, CitizenViewModel
@@ -55,6 +57,7 @@ class CitizenWindow(QWidget):
             DemoWatermark(self)
         model.page_changed.connect(self.show_page)
         self.show_page(model.page)
+        self.contact = ContactPanel(self, model)
 
     def show_page(self, page: CitizenPage | None) -> None:
         """Show ``page``, or the neutral greeting when it is None."""

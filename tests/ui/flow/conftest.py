@@ -2,7 +2,9 @@
 
 ``Keyboard`` is the only way a flow test acts: each key goes to ``QApplication.focusWidget()``,
 and a test fails the moment no widget has the focus. The citizen window is a separate window
-(a second screen); the citizen "touching" it is the one place a test activates a window.
+(a second screen) with its own keyboard; the citizen "touching" it is the one place a test
+activates a window. Each key is counted for whoever's window has the focus: the officer's or
+the citizen's.
 
 One face worker process serves the whole session (it takes seconds to load its models); the
 kiosk (database, demo accounts) is built once per module. Jobs run inline, so each key's work is
@@ -32,6 +34,7 @@ from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import CitizenViewModel
+from kiosk.ui.citizen.window import CitizenWindow
 from kiosk.ui.context import ShellContext
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import LOGIN, MainWindow
@@ -133,11 +136,15 @@ def open_window(
 
 
 class Keyboard:
-    """Presses keys on whatever has the focus, and fails when nothing has it."""
+    """Presses keys on whatever has the focus, and fails when nothing has it.
+
+    ``officer`` and ``citizen`` count the counted keys by the window that had the focus.
+    """
 
     def __init__(self, qtbot: QtBot) -> None:
         self._qtbot = qtbot
-        self.presses = 0
+        self.officer = 0
+        self.citizen = 0
 
     def focused(self) -> QWidget:
         """The widget with the focus (fails the test when there is none)."""
@@ -147,16 +154,24 @@ class Keyboard:
 
     def press(self, key: Qt.Key, *, counted: bool = True) -> None:
         """One key on the focused widget."""
+        self._count(counted)
         self._qtbot.keyClick(self.focused(), key)
-        self.presses += counted
         self.focused()
 
     def type(self, text: str, *, delay: int = 40, counted: bool = True) -> None:
         """Type ``text`` like a person (keys ``delay`` ms apart), each on the focused widget."""
         for char in text:
+            self._count(counted)
             self._qtbot.keyClick(self.focused(), char, delay=delay)
-            self.presses += counted
         self.focused()
+
+    def _count(self, counted: bool) -> None:
+        if not counted:
+            return
+        if isinstance(self.focused().window(), CitizenWindow):
+            self.citizen += 1
+        else:
+            self.officer += 1
 
     def scan(self, text: str) -> None:
         """A USB QR scanner in keyboard mode: a burst of keys, then Enter (none counted).
@@ -177,12 +192,31 @@ def sign_in(keys: Keyboard, station: Station, username: str) -> None:
     keys.press(Qt.Key.Key_Return, counted=False)
 
 
-def citizen_confirms(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
-    """The citizen touches their own window, whose confirm button has its focus, and confirms."""
+def to_citizen(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
+    """The citizen touches their own window: its focused widget takes the keys from now on."""
     window.citizen.activateWindow()
     qtbot.waitUntil(lambda: keys.focused().window() is window.citizen)
+
+
+def to_officer(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
+    """The officer touches their own window again."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: keys.focused().window() is window)
+
+
+def citizen_types_phone(qtbot: QtBot, window: MainWindow, keys: Keyboard, phone: str) -> None:
+    """On their own window the citizen types their number in the focused field, then Enter."""
+    to_citizen(qtbot, window, keys)
+    assert keys.focused() is window.citizen.contact.phone
+    keys.type(phone)
+    keys.press(Qt.Key.Key_Return)
+
+
+def citizen_confirms(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
+    """On their own window, whose confirm button has its focus, the citizen confirms."""
+    to_citizen(qtbot, window, keys)
     assert isinstance(keys.focused(), QPushButton)
-    keys.press(Qt.Key.Key_Return, counted=False)
+    keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: keys.focused().window() is window)
 
 

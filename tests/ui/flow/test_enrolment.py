@@ -1,5 +1,6 @@
-"""A whole enrolment by keys: new application, QR scan, chip, face, contact, the citizen's
-confirmation on their window, submission and slip; then the supervisor approves and prints."""
+"""A whole enrolment by keys: new application, QR scan, chip, face, the citizen's phone number
+and confirmation typed on their own window, submission and slip; then the supervisor approves
+and prints. And the officer's help: a number the service refuses, corrected on their screen."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kiosk.domain.biometrics import FaceGate, face_gate
 from kiosk.domain.chip import ChipVerdict
 from kiosk.face.worker import FaceWorker
 from kiosk.services.consent import consent_text_sha256
+from kiosk.ui.screens.enrol.contact import ContactScreen
 from kiosk.ui.screens.review.outbox import OutboxScreen
 from tests.ui.flow.conftest import (
     OFFICER,
@@ -23,11 +25,14 @@ from tests.ui.flow.conftest import (
     camera_showing,
     card,
     citizen_confirms,
+    citizen_types_phone,
     counter,
     first_citizen,
     open_window,
+    other_citizen,
     qr_text,
     sign_in,
+    to_officer,
 )
 
 
@@ -53,13 +58,19 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     assert window.current_name() == "enrol_documents"
     keys.press(Qt.Key.Key_Return, counted=False)  # keep the scan
     assert window.current_name() == "enrol_contact"
-    keys.type(PHONE)
-    keys.press(Qt.Key.Key_Return)
+    contact = window.current
+    assert isinstance(contact, ContactScreen)
+    shown: list[str] = []
+    contact.phone.textChanged.connect(shown.append)
+    citizen_types_phone(qtbot, window, keys, PHONE)  # on the citizen's window, then Enter
+    assert shown[: len(PHONE)] == [PHONE[:n] for n in range(1, len(PHONE) + 1)]  # seen live
     assert window.current_name() == "enrol_confirm"
+    assert keys.focused().window() is window.citizen  # their confirm button, on their window
     citizen_confirms(qtbot, window, keys)
     assert window.current_name() == "enrol_done"
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
-    assert keys.presses == 4 + len(PHONE)  # F3, Enter (chip), Enter (face), the phone, Enter
+    assert keys.officer == 3  # F3, Enter (the chip verdict), Enter (liveness and face decision)
+    assert keys.citizen == len(PHONE) + 2  # the number, Enter, Enter (confirmation)
 
     officer = window.user
     assert officer is not None
@@ -68,6 +79,7 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     assert submitted.citizen is not None
     assert submitted.citizen.id_number == record.citizen.id_number
     assert submitted.chip_verdict is ChipVerdict.GENUINE
+    assert submitted.phone == PHONE
     assert face_gate(submitted.face) is FaceGate.PASSED
     evidence = station.kiosk.services.records.evidence(officer, submitted.id)
     assert evidence.chip is not None
@@ -103,3 +115,41 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     assert line.state is DeliveryState.PENDING
     keys.press(Qt.Key.Key_F5)  # retry now
     assert "gửi ngay" in outbox.status.text()
+
+
+def test_the_officer_corrects_a_number_the_citizen_typed_wrong(
+    qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
+) -> None:
+    record = other_citizen()
+    devices = counter(station, face_engine, card(station, record), camera_showing(station, record))
+    window = open_window(qtbot, station, devices, tmp_path)
+    keys = Keyboard(qtbot)
+    sign_in(keys, station, OFFICER)
+    keys.press(Qt.Key.Key_F3)
+    keys.scan(qr_text(record))
+    keys.press(Qt.Key.Key_Return)  # the chip verdict
+    keys.press(Qt.Key.Key_Return)  # the face decision
+    contact = window.current
+    assert isinstance(contact, ContactScreen)
+
+    citizen_types_phone(qtbot, window, keys, PHONE[:5])  # too short: the service refuses it
+    assert window.current_name() == "enrol_contact"
+    assert contact.banner.message is not None  # the officer's screen says why
+    assert "Số điện thoại chưa đúng" in window.citizen.instruction.text()  # and the citizen's
+    assert keys.focused() is window.citizen.contact.phone  # still typing there
+
+    to_officer(qtbot, window, keys)  # the citizen asks for help
+    assert keys.focused() is contact.phone
+    assert contact.phone.text() == PHONE[:5]
+    keys.press(Qt.Key.Key_End)
+    keys.type(PHONE[5:])
+    assert window.citizen.contact.phone.text() == PHONE  # the citizen sees the correction
+    keys.press(Qt.Key.Key_Return)
+    assert window.current_name() == "enrol_confirm"
+    citizen_confirms(qtbot, window, keys)
+    assert window.current_name() == "enrol_done"
+    officer = window.user
+    assert officer is not None
+    latest = station.kiosk.services.records.page(officer, [ApplicationState.SUBMITTED], limit=1)
+    assert latest[0].phone == PHONE
+    assert window.citizen.contact.phone.text() == ""  # nothing left for the next citizen
