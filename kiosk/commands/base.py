@@ -7,11 +7,13 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.app import Kiosk, build
 from kiosk.config import Settings
 from kiosk.domain.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from kiosk.app import Kiosk
 
 
 class UsageError(DomainError):
@@ -48,8 +50,15 @@ class CommandContext:
     _kiosk: Kiosk | None = field(default=None, repr=False)
 
     def kiosk(self) -> Kiosk:
-        """The composed kiosk (store opened, migrated, keys unlocked), built once."""
+        """The composed kiosk (store opened, migrated, keys unlocked), built once.
+
+        The composition root is imported here, by the one command that composes: importing it
+        loads the whole stack (SQLAlchemy, cryptography, requests), which ``kiosk --version``,
+        ``--help`` and the desktop app's login screen must not wait for.
+        """
         if self._kiosk is None:
+            from kiosk.app import build
+
             self._kiosk = build(self.settings)
         return self._kiosk
 
