@@ -22,6 +22,20 @@ step "dead code";   "$V/python" tools/dead_code.py
 step "catalogues";  "$V/python" tools/compile_catalogues.py
 
 step "pytest"
-"$V/python" -m pytest -p randomly --cov --cov-report= --durations=15 "$@"
+# A crash (a signal) kills pytest before its summary: the fatal thread's stack, which
+# faulthandler prints among all the others, is repeated last so a truncated log still shows it.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+"$V/python" -m pytest -p randomly --cov --cov-report= --durations=15 "$@" 2>&1 | tee "$log" \
+  || status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  if [ "$status" -gt 128 ]; then
+    printf '\n== pytest died of signal %d; the test that ran and the fatal stack:\n' "$((status - 128))"
+    grep -n -m1 -B2 'Fatal Python error' "$log" || true
+    sed -n '/^Current thread/,/^$/p' "$log"
+  fi
+  exit "$status"
+fi
 step "coverage of the security core (emrtd, domain): 100 % of branches required"
 "$V/python" -m coverage report --include='kiosk/emrtd/*,kiosk/domain/*' --fail-under=100 --skip-covered
