@@ -1,5 +1,6 @@
 """Each verdict path of the policy on screen (design.md): a chip that is not genuine blocks the
-application, an unverifiable one goes on flagged, and three face failures need a supervisor."""
+application, an unverifiable one goes on flagged, three face failures need a supervisor, and a
+card without an eMRTD chip gets the plain message on both screens."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from kiosk.domain.chip import ChipVerdict
 from kiosk.face.worker import FaceWorker
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.enrol.access import AccessScreen
-from kiosk.ui.screens.enrol.chip import PUT_BACK, ChipScreen
+from kiosk.ui.screens.enrol.chip import NOT_EMRTD, PUT_BACK, READING, ChipScreen
 from tests.ui.flow.conftest import (
     OFFICER,
     SUPERVISOR,
@@ -97,6 +98,33 @@ def test_a_chip_that_is_not_genuine_blocks_the_application(
     cancelled = latest(station, window)
     assert cancelled.state is ApplicationState.CANCELLED
     assert cancelled.reason_code is ReasonCode.CHIP_NOT_GENUINE
+
+
+def test_a_card_without_an_emrtd_chip_gets_the_plain_message_on_both_screens(
+    qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
+) -> None:
+    window, keys = start(qtbot, station, face_engine, tmp_path, fault="no-emrtd")
+    screen = window.current
+    assert isinstance(screen, ChipScreen)
+    assert screen.step is None
+    message = screen.banner.message  # the officer's screen
+    assert message is not None
+    assert screen.banner.isVisible()
+    assert "không có chip căn cước điện tử" in message.what
+    assert "Không thể định danh mức 2 bằng thẻ này tại quầy" in message.todo  # design.md
+    citizen = window.citizen  # the citizen's window: the same, in plain words
+    assert citizen.title.text() == NOT_EMRTD.title
+    assert "không thể định danh điện tử mức 2 bằng thẻ này tại quầy" in citizen.instruction.text()
+    shown: list[object] = []
+    screen.context.citizen.page_changed.connect(shown.append)
+    keys.press(Qt.Key.Key_Return)  # read again (the same card): the citizen is asked anew first
+    assert shown == [READING, NOT_EMRTD]
+    keys.press(Qt.Key.Key_F8)  # the citizen leaves: the attempt is recorded, and cancelled
+    assert window.current_name() == "home"
+    cancelled = latest(station, window)
+    assert cancelled.state is ApplicationState.CANCELLED
+    assert cancelled.reason_code is ReasonCode.DOCUMENT_INVALID
+    assert citizen.is_blank()
 
 
 def test_a_card_lifted_mid_read_is_asked_back_and_the_read_goes_on(

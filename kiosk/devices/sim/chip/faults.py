@@ -18,6 +18,10 @@ handling of it can be tested end to end:
 - ``clone-ca``: the same for Chip Authentication: DG14 announces the genuine key, the chip
   agrees with another one, so the next protected answer fails its MAC.
 - ``no-pace``: no EF.CardAccess, and MSE:Set AT for PACE is refused (6A80); BAC still works.
+- ``no-emrtd``: not a CCCD chip at all but a card without the eMRTD application, such as a
+  bank card (a payment application only) put on the reader in its place; like an old barcode
+  CCCD or a CMND, it answers 6A82 to SELECT of the eMRTD AID, has no EF.CardAccess, and refuses
+  PACE (6A80). design.md gives it a plain message: Level 2 cannot be done with it here.
 
 Build-time faults change the files (``truncate``, ``forge_dg13``, ``removal_offset``,
 ``unknown_signer``); ``MACCorruptor`` acts while the chip runs; the clone faults change the
@@ -48,6 +52,7 @@ class Fault(StrEnum):
     CLONE_AA = "clone-aa"
     CLONE_CA = "clone-ca"
     NO_PACE = "no-pace"
+    NO_EMRTD = "no-emrtd"
 
 
 FAULTS: tuple[str, ...] = tuple(fault.value for fault in Fault)

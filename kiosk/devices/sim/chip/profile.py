@@ -52,6 +52,9 @@ EF_ATR_INFO = 0x2F01
 MAX_EXTENDED = 0x1000
 """Largest command and response data the chip takes with extended length: 4 KiB."""
 
+PAYMENT_AID = bytes.fromhex("A0000007271010")
+"""The payment application of a domestic bank card (NAPAS), the one a ``no-emrtd`` card has."""
+
 ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"
 """The Active Authentication signature algorithm DG14 names (BSI TR-03111 §5.2.1)."""
 
@@ -109,6 +112,11 @@ def build_profile(
     if citizen.date_of_expiry is None:
         raise ValueError("a simulated card needs an expiry date for its MRZ and BAC key")
     keys = chip_keys(citizen.id_number, fault)
+    key = MRZKey.from_id_number(citizen.id_number, citizen.date_of_birth, citizen.date_of_expiry)
+    can = CANKey.from_id_number(citizen.id_number)
+    if fault is Fault.NO_EMRTD:
+        # The officer's keys are this citizen's; the card on the reader opens with none of them.
+        return CardProfile(not_emrtd_files(), key, can, (), keys, False, fault)
     groups = data_groups(record, keys)
     signer = (
         faults.unknown_signer() if fault is Fault.UNKNOWN_SIGNER else pki.load_or_create(pki_folder)
@@ -117,10 +125,18 @@ def build_profile(
     extended = fault is not Fault.NO_EXTENDED_LENGTH
     with_pace = fault is not Fault.NO_PACE
     tree = FileSystem(_master(extended, with_pace), (_application(groups, security_object, fault),))
-    key = MRZKey.from_id_number(citizen.id_number, citizen.date_of_birth, citizen.date_of_expiry)
     offered = card_access.parse(CCCD_CARD_ACCESS).pace if with_pace else ()
-    can = CANKey.from_id_number(citizen.id_number)
     return CardProfile(tree, key, can, offered, keys, extended, fault)
+
+
+def not_emrtd_files() -> FileSystem:
+    """A bank card's tree: an empty MF and a payment application, no eMRTD application.
+
+    SELECT of the eMRTD AID finds nothing (6A82), as on any card without it; the payment
+    application keeps its data in records this simulator never serves.
+    """
+    payment = DedicatedFile("payment", PAYMENT_AID, ())
+    return FileSystem(DedicatedFile("MF", None, ()), (payment,))
 
 
 def data_groups(record: CitizenRecord, keys: ChipKeys) -> dict[int, bytes]:

@@ -36,6 +36,17 @@ PUT_BACK = CitizenPage(
     picture=Picture.CARD,
 )
 
+NOT_EMRTD = CitizenPage(
+    N_("Thẻ này không dùng được để định danh mức 2"),
+    N_(
+        "Thẻ này không có chip căn cước điện tử, nên không thể định danh điện tử mức 2 bằng "
+        "thẻ này tại quầy. Cán bộ sẽ hướng dẫn ông/bà."
+    ),
+    picture=Picture.CARD,
+)
+"""design.md's plain message for a card without the eMRTD application (a barcode CCCD, a
+CMND, a bank card, a dead chip), on the citizen's window; the officer's banner says the same."""
+
 LIFTED = N_(
     "Thẻ đã rời đầu đọc: đặt lại đúng thẻ này, việc đọc sẽ tiếp tục từ chỗ dừng (lần {count})."
 )
@@ -122,6 +133,7 @@ class ChipScreen(FlowScreen):
         handle.cancelled.connect(self._cancelled)
         self.progress.follow(handle, N_("Đang đọc chip…"))
         self.focus(self.progress.cancel_button)
+        self.context.citizen.show(READING)  # again after a refused card: the citizen tries anew
         self.context.runner.start(handle)
 
     def cancel_application(self) -> None:
@@ -191,6 +203,8 @@ class ChipScreen(FlowScreen):
 
     def _failed_read(self, error: DomainError | None) -> None:
         self.banner.show_error(error or DomainError(ErrorCode.INTERNAL))
+        if error is not None and error.code is ErrorCode.CARD_NOT_EMRTD:
+            self.context.citizen.show(NOT_EMRTD)
         self.again.show()
         self.cancel_button.show()
         self.focus(self.again)

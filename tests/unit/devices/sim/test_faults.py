@@ -13,12 +13,14 @@ from kiosk.devices.sim.chip.os import ChipOS
 from kiosk.devices.sim.chip.profile import CardProfile
 from kiosk.devices.sim.reader import SimulatedReader
 from kiosk.emrtd import bac, files
+from kiosk.emrtd.access import read_card_access
 from kiosk.emrtd.apdu import CommandAPDU
 from kiosk.emrtd.auth.passive import verify_passive
 from kiosk.emrtd.auth.trust import TrustStore
 from kiosk.emrtd.auth.verdict import Verdict
 from kiosk.emrtd.errors import (
     CardRemoved,
+    FileNotFound,
     MalformedData,
     PartialRead,
     SecureMessagingError,
@@ -62,7 +64,22 @@ def test_fault_names_are_the_stable_contract() -> None:
         "clone-aa",
         "clone-ca",
         "no-pace",
+        "no-emrtd",
     )
+
+
+def test_a_card_without_the_emrtd_application_answers_6a82_to_its_selection(
+    make_profile: ProfileFactory,
+) -> None:
+    profile = make_profile(fault=Fault.NO_EMRTD)
+    chip = ChipOS(profile)
+    with pytest.raises(FileNotFound) as refused:
+        files.select_application(chip)
+    assert refused.value.sw == 0x6A82
+    with pytest.raises(FileNotFound):
+        bac.run_bac(chip, profile.access_key)
+    assert read_card_access(chip) is None
+    assert not profile.pace
 
 
 def test_bad_mac_makes_the_reader_drop_the_session(make_profile: ProfileFactory) -> None:
