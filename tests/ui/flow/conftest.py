@@ -192,6 +192,37 @@ def sign_in(keys: Keyboard, station: Station, username: str) -> None:
     keys.press(Qt.Key.Key_Return, counted=False)
 
 
+def signed_in(
+    qtbot: QtBot,
+    station: Station,
+    engine: FaceWorker,
+    folder: Path,
+    reader: CardReader,
+    face: CitizenRecord,
+) -> tuple[MainWindow, Keyboard]:
+    """The window over ``reader`` and ``face``'s camera, the officer signed in at home."""
+    devices = counter(station, engine, reader, camera_showing(station, face))
+    window = open_window(qtbot, station, devices, folder)
+    keys = Keyboard(qtbot)
+    sign_in(keys, station, OFFICER)
+    assert window.current_name() == "home"
+    return window, keys
+
+
+def at_contact(
+    qtbot: QtBot, station: Station, engine: FaceWorker, folder: Path, record: CitizenRecord
+) -> tuple[MainWindow, Keyboard]:
+    """``record``'s application up to the contact step: F3, the QR scan, Enter on the chip
+    verdict and on the face decision (``record``'s own card and face)."""
+    window, keys = signed_in(qtbot, station, engine, folder, card(station, record), record)
+    keys.press(Qt.Key.Key_F3)
+    keys.scan(qr_text(record))
+    keys.press(Qt.Key.Key_Return)  # the chip verdict
+    keys.press(Qt.Key.Key_Return)  # the face decision
+    assert window.current_name() == "enrol_contact"
+    return window, keys
+
+
 def to_citizen(qtbot: QtBot, window: MainWindow, keys: Keyboard) -> None:
     """The citizen touches their own window: its focused widget takes the keys from now on."""
     window.citizen.activateWindow()

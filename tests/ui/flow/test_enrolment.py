@@ -17,21 +17,18 @@ from kiosk.services.consent import consent_text_sha256
 from kiosk.ui.screens.enrol.contact import ContactScreen
 from kiosk.ui.screens.review.outbox import OutboxScreen
 from tests.ui.flow.conftest import (
-    OFFICER,
     PHONE,
     SUPERVISOR,
-    Keyboard,
     Station,
-    camera_showing,
+    at_contact,
     card,
     citizen_confirms,
     citizen_types_phone,
-    counter,
     first_citizen,
-    open_window,
     other_citizen,
     qr_text,
     sign_in,
+    signed_in,
     to_officer,
 )
 
@@ -40,12 +37,7 @@ def test_a_whole_enrolment_then_approval_and_receipt(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     record = first_citizen()
-    devices = counter(station, face_engine, card(station, record), camera_showing(station, record))
-    window = open_window(qtbot, station, devices, tmp_path)
-    keys = Keyboard(qtbot)
-    sign_in(keys, station, OFFICER)
-    assert window.current_name() == "home"
-
+    window, keys = signed_in(qtbot, station, face_engine, tmp_path, card(station, record), record)
     keys.press(Qt.Key.Key_F3)
     assert window.current_name() == "enrol_access"
     keys.scan(qr_text(record))
@@ -121,14 +113,7 @@ def test_the_officer_corrects_a_number_the_citizen_typed_wrong(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     record = other_citizen()
-    devices = counter(station, face_engine, card(station, record), camera_showing(station, record))
-    window = open_window(qtbot, station, devices, tmp_path)
-    keys = Keyboard(qtbot)
-    sign_in(keys, station, OFFICER)
-    keys.press(Qt.Key.Key_F3)
-    keys.scan(qr_text(record))
-    keys.press(Qt.Key.Key_Return)  # the chip verdict
-    keys.press(Qt.Key.Key_Return)  # the face decision
+    window, keys = at_contact(qtbot, station, face_engine, tmp_path, record)
     contact = window.current
     assert isinstance(contact, ContactScreen)
 

@@ -21,18 +21,14 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.enrol.access import AccessScreen
 from kiosk.ui.screens.enrol.chip import NOT_EMRTD, PUT_BACK, READING, ChipScreen
 from tests.ui.flow.conftest import (
-    OFFICER,
     SUPERVISOR,
     Keyboard,
     Station,
-    camera_showing,
     card,
-    counter,
     first_citizen,
-    open_window,
     other_citizen,
     qr_text,
-    sign_in,
+    signed_in,
 )
 
 
@@ -50,12 +46,8 @@ def start(
     # The stranger case: another citizen's card before the camera that shows the first one
     # (whose photo the guidance accepts), so every attempt is a real mismatch.
     record = other_citizen() if stranger else first_citizen()
-    face = first_citizen()
     reader = reader or card(station, record, fault)
-    devices = counter(station, engine, reader, camera_showing(station, face))
-    window = open_window(qtbot, station, devices, folder)
-    keys = Keyboard(qtbot)
-    sign_in(keys, station, OFFICER)
+    window, keys = signed_in(qtbot, station, engine, folder, reader, first_citizen())
     keys.press(Qt.Key.Key_F3)
     keys.scan(qr_text(record))
     if window.current_name() == "enrol_access":  # an earlier test left a draft of this card
@@ -73,6 +65,13 @@ def proceed_despite_duplicate(window: MainWindow, keys: Keyboard) -> None:
     keys.press(Qt.Key.Key_Return)
 
 
+def chip_screen(window: MainWindow) -> ChipScreen:
+    """The chip screen, which must be in front."""
+    screen = window.current
+    assert isinstance(screen, ChipScreen)
+    return screen
+
+
 def latest(station: Station, window: MainWindow) -> Application:
     """The most recently changed application."""
     assert window.user is not None
@@ -83,8 +82,7 @@ def test_a_chip_that_is_not_genuine_blocks_the_application(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     window, keys = start(qtbot, station, face_engine, tmp_path, fault="forged-sod")
-    screen = window.current
-    assert isinstance(screen, ChipScreen)
+    screen = chip_screen(window)
     assert "KHÔNG xác thực" in screen.verdict.text()
     keys.press(Qt.Key.Key_Return)  # acknowledged: recorded, and the flow stops here
     assert window.current_name() == "enrol_chip"
@@ -104,8 +102,7 @@ def test_a_card_without_an_emrtd_chip_gets_the_plain_message_on_both_screens(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     window, keys = start(qtbot, station, face_engine, tmp_path, fault="no-emrtd")
-    screen = window.current
-    assert isinstance(screen, ChipScreen)
+    screen = chip_screen(window)
     assert screen.step is None
     message = screen.banner.message  # the officer's screen
     assert message is not None
@@ -134,8 +131,7 @@ def test_a_card_lifted_mid_read_is_asked_back_and_the_read_goes_on(
     reader = SimulatedReader()
     reader.insert(profile)
     window, _keys = start(qtbot, station, face_engine, tmp_path, reader=reader)
-    screen = window.current
-    assert isinstance(screen, ChipScreen)
+    screen = chip_screen(window)
     assert screen.step is not None
     # Read again, the card lifted half-way through DG2 and put back 0.2 s later.
     shown: list[object] = []
@@ -152,8 +148,7 @@ def test_an_unverifiable_chip_goes_on_flagged(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     window, keys = start(qtbot, station, face_engine, tmp_path, fault="unknown-signer")
-    screen = window.current
-    assert isinstance(screen, ChipScreen)
+    screen = chip_screen(window)
     assert "chưa kiểm chứng" in screen.verdict.text()
     assert "chưa có chứng thư CSCA tin cậy" in screen.verdict.text()
     keys.press(Qt.Key.Key_Return)

@@ -16,18 +16,12 @@ from kiosk.domain.application import DeliveryState
 from kiosk.face.worker import FaceWorker
 from kiosk.ui.screens.review.outbox import OutboxScreen
 from tests.ui.flow.conftest import (
-    OFFICER,
     PHONE,
     SUPERVISOR,
-    Keyboard,
     Station,
-    camera_showing,
-    card,
+    at_contact,
     citizen_confirms,
-    counter,
     first_citizen,
-    open_window,
-    qr_text,
     sign_in,
 )
 
@@ -53,15 +47,8 @@ def test_an_approved_application_is_delivered_and_shown_in_the_outbox(
     qtbot: QtBot, station: Station, face_engine: FaceWorker, tmp_path: Path
 ) -> None:
     record = first_citizen()
-    devices = counter(station, face_engine, card(station, record), camera_showing(station, record))
-    window = open_window(qtbot, station, devices, tmp_path)
-    keys = Keyboard(qtbot)
-    sign_in(keys, station, OFFICER)
-    keys.press(Qt.Key.Key_F3)
-    keys.scan(qr_text(record))
-    keys.press(Qt.Key.Key_Return)  # the chip verdict
-    keys.press(Qt.Key.Key_Return)  # the face decision
-    keys.type(PHONE)
+    window, keys = at_contact(qtbot, station, face_engine, tmp_path, record)
+    keys.type(PHONE)  # the officer types it for the citizen
     keys.press(Qt.Key.Key_Return)
     citizen_confirms(qtbot, window, keys)
     assert window.current_name() == "enrol_done"
