@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.citizen.contact import ERASE, GO_ON
@@ -125,3 +125,23 @@ def test_a_page_that_asks_never_blanks_on_idle_time() -> None:
     assert ENTER_CONTACT.asks
     assert CitizenPage("t", "x", confirm="ok").asks
     assert not OTHER.asks
+
+
+def test_as_a_side_panel_the_officer_keeps_the_focus(qtbot: QtBot, model: CitizenViewModel) -> None:
+    officer = QWidget()
+    qtbot.addWidget(officer)
+    layout = QHBoxLayout(officer)
+    own = QLineEdit(officer)
+    layout.addWidget(own)
+    panel = CitizenWindow(model, demo=False, parent=officer)
+    layout.addWidget(panel)
+    officer.show()
+    officer.activateWindow()
+    own.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is own)
+    model.show(ENTER_CONTACT)
+    assert panel.contact.isVisible()
+    assert QApplication.focusWidget() is own  # nothing taken from the officer
+    assert panel.contact.phone.focusPolicy() == Qt.FocusPolicy.ClickFocus  # Tab stays out
+    qtbot.mouseClick(panel.contact.keys["0"], Qt.MouseButton.LeftButton)
+    assert model.contact.phone == "0"  # a touch on the keypad still types for the citizen

@@ -128,5 +128,11 @@ class ContactPanel(QWidget):
             return
         self.show_entry(self._model.contact)
         self.show()
-        if self._window.isWindow() and self._window.focusWidget() not in (self.phone, self.email):
+        own_window = self._window.isWindow()
+        # As a side panel of the officer's window, Tab must not wander into the citizen's
+        # fields: they take the focus only from a touch there.
+        policy = Qt.FocusPolicy.StrongFocus if own_window else Qt.FocusPolicy.ClickFocus
+        for field in (self.phone, self.email):
+            field.setFocusPolicy(policy)
+        if own_window and self._window.focusWidget() not in (self.phone, self.email):
             self.phone.setFocus()
