@@ -5,6 +5,8 @@
 * Every test fails if it logs a WARNING or worse that it did not declare with
   ``logfail.allow(...)`` (qutebrowser's logfail idea): warnings are never noise.
 * No test reads the machine's settings or writes to the user's folders.
+* ``demo_run`` gives a test its own copy of the session's one headless demo
+  (``tests/support/demo_run.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.support.demo_run import demo_run, demo_run_template  # noqa: F401  (fixtures)
 
 settings.register_profile(
     "ci",
