@@ -4,10 +4,12 @@
 made in the test. This test runs the installed ``kiosk`` script as officers and scripts do:
 ``kiosk demo --headless`` (chip read on the simulated CCCD, face match, contact, submit,
 approve) and then ``kiosk db backup``, each in a process of its own with a private ``HOME`` and
-``TMPDIR``. Then it reads every file the product may have written, under the run folder (the
-database and any ``-wal``/``-shm`` left, backups, logs, keys, the simulated devices' folder), the
-temp folder and the home folder (``platformdirs`` logs land there), and looks for the demo
-citizen's personal values in every form they could take, and for the chip portrait's bytes.
+``TMPDIR``; the demo is the session's one run (``tests/support/demo_run.py``) and the backup is
+made in this test's copy of its folders. Then it reads every file the product may have written,
+under the run folder (the database and any ``-wal``/``-shm`` left, backups, logs, keys, the
+simulated devices' folder), the temp folder and the home folder (``platformdirs`` logs land
+there), and looks for the demo citizen's personal values in every form they could take, and
+for the chip portrait's bytes.
 
 A clean exit checkpoints and removes the ``-wal`` and ``-shm`` files, so they are searched when
 present; the store-level test searches them while the engine is open.
@@ -15,10 +17,7 @@ present; the store-level test searches them while the engine is open.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
@@ -31,8 +30,9 @@ from kiosk.config import PathSettings, Settings
 from kiosk.devices.sim import citizens
 from kiosk.domain.text import ascii_fold
 from kiosk.store.rows.biometric import PortraitKind
+from tests.support.demo_run import DemoRun, run_kiosk
 
-pytestmark = pytest.mark.slow  # two product processes with a face match: ~40 s on two cores
+pytestmark = pytest.mark.slow  # the session's headless demo (tests/support/demo_run.py): ~20 s
 
 NAME = "Trần Thị Thu Hằng"
 ID_NUMBER = "001185012345"
@@ -99,42 +99,12 @@ def demo_portrait() -> bytes:
     return record.portrait_bytes()
 
 
-def kiosk(args: list[str], env: Mapping[str, str]) -> dict[str, object]:
-    script = Path(sys.executable).with_name("kiosk")
-    assert script.exists(), f"the kiosk script is not installed beside {sys.executable}"
-    done = subprocess.run(
-        [str(script), *args, "--json"],
-        capture_output=True,
-        text=True,
-        env=dict(env),
-        timeout=240,
-        check=False,
+def test_the_whole_product_leaves_nothing_personal_in_clear(demo_run: DemoRun) -> None:
+    home, temp, run = demo_run.home, demo_run.temp, demo_run.run
+    assert demo_run.report["application_state"] == "approved", demo_run.report
+    backup = run_kiosk(
+        ["db", "backup"], {**demo_run.environment, "KIOSK_DATA_DIR": str(run / "kiosk")}
     )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout)
-    return result
-
-
-def private_environment(home: Path, temp: Path) -> dict[str, str]:
-    # No inherited KIOSK_* (configuration, data folder) and no XDG_* (platformdirs would put
-    # logs outside the searched folders); HOME and TMPDIR are the test's own.
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("KIOSK_", "XDG_")) and name not in {"TMP", "TEMP"}
-    }
-    return {**kept, "HOME": str(home), "TMPDIR": str(temp), "KIOSK_DEMO": "1"}
-
-
-def test_the_whole_product_leaves_nothing_personal_in_clear(tmp_path: Path) -> None:
-    home, temp, run = tmp_path / "home", tmp_path / "tmp", tmp_path / "run"
-    home.mkdir()
-    temp.mkdir()
-    env = private_environment(home, temp)
-
-    report = kiosk(["demo", "--headless", "--data-dir", str(run)], env)
-    assert report["application_state"] == "approved", report
-    backup = kiosk(["db", "backup"], {**env, "KIOSK_DATA_DIR": str(run / "kiosk")})
 
     files = files_under(run, temp, home)
     database = run / "kiosk" / "kiosk.db"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from kiosk import cli
+from tests.support.demo_run import DemoRun
 
 EXIT_INVALID = 5
 
@@ -24,34 +25,28 @@ def run(
 
 
 @pytest.fixture
-def demo_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> dict[str, object]:
+def demo_report(demo_run: DemoRun, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The report of this test's copy of the session's headless demo, the copy's kiosk set."""
     monkeypatch.setenv("KIOSK_DEMO", "1")
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "demo"))
-    code, result = run(
-        capsys, monkeypatch, "demo", "--headless", "--data-dir", str(tmp_path / "run")
-    )
-    assert code == 0
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "run" / "kiosk"))
-    return result
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(demo_run.run / "kiosk"))
+    return demo_run.report
 
 
 def test_the_demo_prints_a_receipt_that_verifies(
-    demo_run: dict[str, object],
+    demo_report: dict[str, object],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    stages: list[dict[str, Any]] = demo_run["stages"]  # type: ignore[assignment]
+    stages: list[dict[str, Any]] = demo_report["stages"]  # type: ignore[assignment]
     assert {"name": "receipt", "outcome": "ok"}.items() <= next(
         stage for stage in stages if stage["name"] == "receipt"
     ).items()
-    demo_pdf = Path(str(demo_run["receipt_pdf"]))
+    demo_pdf = Path(str(demo_report["receipt_pdf"]))
     code, data = run(capsys, monkeypatch, "receipt", "verify", str(demo_pdf))
     assert code == 0
     assert data["valid"] is True
-    assert data["application_id"] == demo_run["application_id"]
+    assert data["application_id"] == demo_report["application_id"]
     assert data["demo"] is True
 
     target = tmp_path / "again.pdf"
@@ -60,7 +55,7 @@ def test_the_demo_prints_a_receipt_that_verifies(
         monkeypatch,
         "receipt",
         "print",
-        str(demo_run["application_id"]),
+        str(demo_report["application_id"]),
         "--out",
         str(target),
     )
@@ -75,11 +70,11 @@ def test_the_demo_prints_a_receipt_that_verifies(
 
 
 def test_a_flipped_byte_fails_with_exit_5(
-    demo_run: dict[str, object],
+    demo_report: dict[str, object],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pdf = Path(str(demo_run["receipt_pdf"])).read_bytes()
+    pdf = Path(str(demo_report["receipt_pdf"])).read_bytes()
     start = pdf.index(b"/Subject (") + len(b"/Subject (")
     token = pdf[start : pdf.index(b")", start)].decode()
     code, data = run(capsys, monkeypatch, "receipt", "verify", "--text", token)
@@ -97,7 +92,7 @@ def test_a_flipped_byte_fails_with_exit_5(
 
 
 def test_the_daily_report_command(
-    demo_run: dict[str, object],
+    demo_report: dict[str, object],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from kiosk.cli import main
+from tests.support.demo_run import DemoRun
 
 ADMIN_PASSWORD = "mật-khẩu-quản-trị-1"
 
@@ -155,20 +156,16 @@ def test_audit_export_is_written_and_signed(
 
 
 def test_demo_mode_lists_applications_after_the_headless_demo(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    demo_run: DemoRun, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KIOSK_DEMO", "1")
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "demo"))
-    code, report = run(
-        capsys, monkeypatch, "demo", "--headless", "--data-dir", str(tmp_path / "run")
-    )
-    assert code == 0
+    report = demo_run.report
     assert report["application_state"] == "approved"
-    names = [s["name"] for s in report["stages"]]  # type: ignore[union-attr,index]
+    names = [s["name"] for s in report["stages"]]
     assert names == [
         "chip", "face", "liveness", "documents", "submit", "approve", "receipt", "sync"
     ]  # fmt: skip
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "run" / "kiosk"))
+    monkeypatch.setenv("KIOSK_DEMO", "1")
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(demo_run.run / "kiosk"))
     code, listed = run(capsys, monkeypatch, "app", "list")
     assert code == 0
     assert [a["id"] for a in listed["applications"]] == [report["application_id"]]  # type: ignore[union-attr,index]

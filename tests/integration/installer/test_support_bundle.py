@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.config import Settings
 from kiosk.devices.sim import citizens
-from kiosk.headless import DEMO_EMAIL, DEMO_PHONE, run_headless_demo
+from kiosk.headless import DEMO_EMAIL, DEMO_PHONE
 from kiosk.services.support_bundle import without_secrets
+from tests.support.demo_run import DemoRun
 
 
 def _ascii(text: str) -> str:
@@ -44,13 +44,12 @@ def _forbidden() -> list[str]:
     return [value for value in values if value]
 
 
-@pytest.mark.slow  # one whole simulated enrolment with a face match: about 15 s of CPU
+@pytest.mark.slow  # the session's headless demo (tests/support/demo_run.py): about 15 s of CPU
 def test_bundle_after_an_enrolment_has_no_personal_data(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_run: DemoRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = tmp_path / "run"
-    report = run_headless_demo(Settings(demo=True), run)
-    assert report["application_state"] == "approved"
+    run = demo_run.run
+    assert demo_run.report["application_state"] == "approved"
     log_dir = run / "kiosk" / "logs"
     citizen = citizens.list_citizens()[0].citizen
     # A line written before a redaction rule existed: the bundle must redact it on the way in.
