@@ -9,7 +9,8 @@ so thresholds can be reviewed against real scans. Each check looks at one thing:
 - ``blur``: the card's sharpest edges are already soft: blurring them again takes away little
   of their gradient (the re-blur measure of Crété-Roffet et al., 2007, on the strongest 3 % of
   edges, so neither contrast, light nor sensor noise moves it much).
-- ``glare``: saturated white pixels over the printed area (text cannot be read through it).
+- ``glare``: a saturated spot over the printed area larger than a few characters (text and QR
+  modules cannot be read through it, whatever the decoder).
 - ``too_dark``: the card's median brightness is too low to read.
 """
 
@@ -34,8 +35,14 @@ is blurred. On generated photographs of cards spanning 900 source pixels or more
 up to sigma 2 source pixels (text still readable) measured 0.36 and above; 4 pixels more blur
 measured 0.33 and below."""
 
-MAX_GLARE = 0.01
-"""Share of the printed area that may be saturated (a few specular pixels are harmless)."""
+MAX_GLARE = 0.002
+"""Share of the printed area that may be saturated: about one spot 3 mm across on a card.
+
+A few specular pixels are harmless (the opening below removes them), but a saturated spot larger
+than a line of text is high (2 mm) hides whole characters, and on a QR symbol (modules of 0.3 to
+0.4 mm) it wipes out more than error correction restores or a finder pattern outright. At 1 %
+(the earlier limit) a spot of 0.9 % over one finder pattern passed while the QR could not be
+read by anyone (docs/benchmarks.md, documents)."""
 
 MIN_BRIGHTNESS = 60.0
 """Median grey level (0-255) below which the card is too dark."""
