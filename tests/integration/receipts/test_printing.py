@@ -23,6 +23,8 @@ from kiosk.ui.printing import choose_printer, default_printer, print_pdf
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytestmark = pytest.mark.usefixtures("gui_thread_collection")
+
 CONTENT = ReceiptContent(
     kind=ReceiptKind.RECEIPT,
     number="00004-02-6F1C2A4E",
