@@ -44,7 +44,7 @@ KEYPAD_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"))
 STYLE = """
 QLineEdit { font-size: 28pt; padding: 6px; }
 QLabel { font-size: 18pt; }
-QPushButton { font-size: 26pt; min-height: 64px; min-width: 88px; }
+QPushButton { font-size: 26pt; min-height: 60px; min-width: 72px; }
 QPushButton#citizenContactGo { background: #2e7d32; color: white; font-weight: bold; }
 """
 """Big type and big keys: read from a step away, touched with a finger."""
@@ -63,6 +63,7 @@ class ContactPanel(QWidget):
         self.email = self._field("citizenEmail", Qt.InputMethodHint.ImhEmailCharactersOnly)
         self._target = self.phone
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # narrow as a side panel
         for source, field in ((PHONE_LABEL, self.phone), (EMAIL_LABEL, self.email)):
             form.addRow(QLabel(_VIETNAMESE.gettext(source), self), field)
         self.keys: dict[str, QPushButton] = {}
@@ -86,17 +87,24 @@ class ContactPanel(QWidget):
         return field
 
     def _keypad(self) -> QGridLayout:
+        """Digits as on a phone, then Xóa and 0, then Tiếp tục across the whole width."""
         grid = QGridLayout()
-        rows = (*KEYPAD_ROWS, (ERASE, "0", GO_ON))
-        for row, labels in enumerate(rows):
+        for row, labels in enumerate(KEYPAD_ROWS):
             for column, label in enumerate(labels):
-                key = QPushButton(_VIETNAMESE.gettext(label), self)
-                key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch never takes the focus
-                key.clicked.connect(lambda _checked=False, text=label: self._touched(text))
-                grid.addWidget(key, row, column)
-                self.keys[label] = key
+                grid.addWidget(self._key(label), row, column)
+        last = len(KEYPAD_ROWS)
+        grid.addWidget(self._key(ERASE), last, 0)
+        grid.addWidget(self._key("0"), last, 1, 1, 2)
+        grid.addWidget(self._key(GO_ON), last + 1, 0, 1, 3)
         self.keys[GO_ON].setObjectName("citizenContactGo")
         return grid
+
+    def _key(self, label: str) -> QPushButton:
+        key = QPushButton(_VIETNAMESE.gettext(label), self)
+        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch never takes the focus
+        key.clicked.connect(lambda _checked=False: self._touched(label))
+        self.keys[label] = key
+        return key
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Remember which field the citizen is filling, so the keypad types into it."""

@@ -2,8 +2,7 @@
 
 A citizen who reads little, or reads no Vietnamese, still sees what is asked: a card going onto
 the reader, a face looking at the camera, closed eyes for a blink, arrows for turning the head,
-a finger on the confirm button, a mobile phone's keypad for typing their number, an hourglass
-while they wait. Each picture is drawn once per
+a finger on the confirm button, an hourglass while they wait. Each picture is drawn once per
 size into a pixmap that a plain QLabel shows, so repainting the window runs no Python.
 """
 
@@ -35,7 +34,6 @@ class Picture(StrEnum):
     BLINK = "blink"
     TURN = "turn"
     CONFIRM = "confirm"
-    PHONE = "phone"
     WAIT = "wait"
 
 
@@ -133,17 +131,6 @@ def _confirm(painter: QPainter) -> None:
     painter.drawPath(finger)
 
 
-def _phone(painter: QPainter) -> None:
-    painter.setBrush(READER)
-    painter.drawRoundedRect(QRectF(105, 8, 90, 184), 14, 14)
-    painter.setBrush(LIGHT)
-    painter.drawRoundedRect(QRectF(115, 24, 70, 36), 4, 4)
-    painter.setBrush(CHIP)
-    for row in range(4):
-        for column in range(3):
-            painter.drawEllipse(QPointF(128 + column * 22, 80 + row * 26), 8, 8)
-
-
 def _wait(painter: QPainter) -> None:
     painter.setBrush(CARD)
     corners = ((110, 20), (190, 20), (150, 100), (190, 180), (110, 180), (150, 100))
@@ -173,6 +160,5 @@ _DRAWINGS: dict[Picture, Callable[[QPainter], None]] = {
     Picture.BLINK: _blink,
     Picture.TURN: _turn,
     Picture.CONFIRM: _confirm,
-    Picture.PHONE: _phone,
     Picture.WAIT: _wait,
 }

@@ -18,7 +18,6 @@ from kiosk.domain.errors import DomainError
 from kiosk.domain.ids import ApplicationId
 from kiosk.domain.validators import ValidationFailed
 from kiosk.i18n import N_
-from kiosk.ui.citizen.pictures import Picture
 from kiosk.ui.citizen.view_model import CitizenPage, ContactEntry
 from kiosk.ui.models.enrolment import Step
 from kiosk.ui.models.review import evidence_lines
@@ -28,13 +27,10 @@ from kiosk.ui.screens.enrol.documents import DocumentScreen
 ENTER_TITLE = N_("Số điện thoại của ông/bà")
 ENTER_CONTACT = CitizenPage(
     ENTER_TITLE,
-    N_(
-        "Xin nhập số điện thoại di động của ông/bà (tin nhắn kích hoạt tài khoản sẽ gửi đến số "
-        "này) và thư điện tử nếu có, rồi nhấn Tiếp tục. Cán bộ có thể nhập giúp."
-    ),
-    picture=Picture.PHONE,
+    N_("Xin nhập số di động để nhận tin nhắn kích hoạt, rồi nhấn Tiếp tục."),
     entry=True,
 )
+"""No picture: the keypad under the text shows what to do, and needs the room."""
 
 REFUSED = {
     "phone": N_(
@@ -50,9 +46,7 @@ NOT_SAVED = N_("Chưa lưu được. Xin chờ cán bộ hướng dẫn.")
 def refused_page(error: DomainError) -> CitizenPage:
     """The entry page again, saying plainly what to change (the officer's banner says more)."""
     field = error.field if isinstance(error, ValidationFailed) else ""
-    return CitizenPage(
-        ENTER_TITLE, REFUSED.get(field, NOT_SAVED), picture=Picture.PHONE, entry=True
-    )
+    return CitizenPage(ENTER_TITLE, REFUSED.get(field, NOT_SAVED), entry=True)
 
 
 class ContactScreen(FlowScreen):
