@@ -1,11 +1,14 @@
 """What the service tests share: a demo kiosk on a frozen clock and its staff.
 
 ``people`` gives the first administrator and, made by them, two officers' worth of roles: an
-officer, two supervisors (four eyes needs a second one).
+officer, two supervisors (four eyes needs a second one). They are made once per module
+(``tests/support/staffed_kiosk.py``): a test that asks for ``people`` gets a kiosk built on a
+copy of that data folder; any other test gets a kiosk on an empty one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +17,18 @@ from kiosk.app import Kiosk, build
 from kiosk.config import PathSettings, Settings
 from kiosk.domain.users import Role, User
 from tests.support.clock import FrozenClock
+from tests.support.staffed_kiosk import Staffed, close, make_staffed
 
 PASSWORD = "mật-khẩu-dài-123"
 
 
+def _settings(data_dir: Path) -> Settings:
+    return Settings(demo=True, paths=PathSettings(data_dir=str(data_dir)))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(demo=True, paths=PathSettings(data_dir=str(tmp_path / "data")))
+    return _settings(tmp_path / "data")
 
 
 @pytest.fixture
@@ -28,13 +36,7 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-@pytest.fixture
-def kiosk(settings: Settings, clock: FrozenClock) -> Kiosk:
-    return build(settings, clock)
-
-
-@pytest.fixture
-def people(kiosk: Kiosk) -> dict[str, User]:
+def _add_people(kiosk: Kiosk) -> dict[str, User]:
     users = kiosk.services.users
     admin = users.add(
         None,
@@ -59,3 +61,29 @@ def people(kiosk: Kiosk) -> dict[str, User]:
             password=PASSWORD,
         )
     return made
+
+
+@pytest.fixture(scope="module")
+def staffed(tmp_path_factory: pytest.TempPathFactory) -> Staffed:
+    """The module's accounts, made on the frozen clock's moment (it stands still)."""
+    data_dir = tmp_path_factory.mktemp("staffed") / "data"
+    return make_staffed(_settings(data_dir), FrozenClock(), _add_people)
+
+
+@pytest.fixture
+def kiosk(
+    request: pytest.FixtureRequest, settings: Settings, clock: FrozenClock
+) -> Iterator[Kiosk]:
+    """A kiosk on this test's data folder: the staffed copy when the test asks for ``people``."""
+    if "people" in request.fixturenames:
+        staffed: Staffed = request.getfixturevalue("staffed")
+        staffed.copy_to(settings)
+    built = build(settings, clock)
+    yield built
+    close(built)
+
+
+@pytest.fixture
+def people(staffed: Staffed, kiosk: Kiosk) -> dict[str, User]:
+    """The accounts in ``kiosk`` (made in the module's staffed folder it was copied from)."""
+    return staffed.people

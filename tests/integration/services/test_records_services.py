@@ -25,6 +25,7 @@ from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.consent import CONSENT_TEXT_VI, consent_record, consent_text_sha256
 from tests.integration.services.conftest import PASSWORD
 from tests.support.clock import FrozenClock
+from tests.support.staffed_kiosk import close
 
 CITIZEN = Citizen(
     id_number="001090001234",
@@ -96,11 +97,14 @@ def test_lock_out_survives_a_restart_and_expires(
         kiosk.services.session.login("canbo", "wrong")
     assert locked.value.code is ErrorCode.ACCOUNT_LOCKED
     restarted = build(settings, clock)
-    with pytest.raises(DomainError) as still:
-        restarted.services.session.login("canbo", PASSWORD)
-    assert still.value.code is ErrorCode.ACCOUNT_LOCKED
-    clock.advance(minutes=16)
-    assert restarted.services.session.login("canbo", PASSWORD).username == "canbo"
+    try:
+        with pytest.raises(DomainError) as still:
+            restarted.services.session.login("canbo", PASSWORD)
+        assert still.value.code is ErrorCode.ACCOUNT_LOCKED
+        clock.advance(minutes=16)
+        assert restarted.services.session.login("canbo", PASSWORD).username == "canbo"
+    finally:
+        close(restarted)
 
 
 def test_an_admin_unlocks_and_disabled_accounts_cannot_sign_in(
@@ -202,8 +206,11 @@ def test_a_restart_keeps_everything_readable(
 ) -> None:
     app = submitted(kiosk, people["officer"])
     again = build(replace(settings), clock)
-    assert again.services.records.show(people["supervisor"], app.id).citizen == CITIZEN
-    assert again.keys.signing_public_key == kiosk.keys.signing_public_key
+    try:
+        assert again.services.records.show(people["supervisor"], app.id).citizen == CITIZEN
+        assert again.keys.signing_public_key == kiosk.keys.signing_public_key
+    finally:
+        close(again)
 
 
 SCAN = DocumentEvidence(
