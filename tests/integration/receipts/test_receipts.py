@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from kiosk.services.consent import consent_record
 from kiosk.services.context import ServiceContext
 from kiosk.services.receipts import ReceiptService
 from tests.support.clock import FrozenClock
+from tests.support.staffed_kiosk import Staffed, close, make_staffed
 
 PASSWORD = "mật-khẩu-dài-123"
 NAME = "Nguyễn Thị Thuỷ Hoà"
@@ -46,18 +48,15 @@ HEADINGS = (
 )
 
 
-@pytest.fixture
-def kiosk(tmp_path: Path) -> Kiosk:
-    settings = Settings(
+def _settings(data_dir: Path) -> Settings:
+    return Settings(
         demo=True,
         station=StationSettings("01", "00004", "Công an phường Phúc Xá", 2),
-        paths=PathSettings(data_dir=str(tmp_path / "data")),
+        paths=PathSettings(data_dir=str(data_dir)),
     )
-    return build(settings, FrozenClock())
 
 
-@pytest.fixture
-def people(kiosk: Kiosk) -> dict[str, User]:
+def _add_people(kiosk: Kiosk) -> dict[str, User]:
     users = kiosk.services.users
     admin = users.add(
         None, username="quantri", full_name="Trần Quản Trị", service_number="QT-1",
@@ -74,6 +73,31 @@ def people(kiosk: Kiosk) -> dict[str, User]:
             role=role, password=PASSWORD,
         )  # fmt: skip
     return made
+
+
+@pytest.fixture(scope="module")
+def staffed(tmp_path_factory: pytest.TempPathFactory) -> Staffed:
+    """The module's accounts (Argon2 each), made once (tests/support/staffed_kiosk.py)."""
+    data_dir = tmp_path_factory.mktemp("staffed") / "data"
+    return make_staffed(_settings(data_dir), FrozenClock(), _add_people)
+
+
+@pytest.fixture
+def kiosk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Kiosk]:
+    """A kiosk on this test's data folder: the staffed copy when the test asks for ``people``."""
+    settings = _settings(tmp_path / "data")
+    if "people" in request.fixturenames:
+        staffed: Staffed = request.getfixturevalue("staffed")
+        staffed.copy_to(settings)
+    built = build(settings, FrozenClock())
+    yield built
+    close(built)
+
+
+@pytest.fixture
+def people(staffed: Staffed, kiosk: Kiosk) -> dict[str, User]:
+    """The accounts in ``kiosk`` (made in the module's staffed folder it was copied from)."""
+    return staffed.people
 
 
 def submitted(kiosk: Kiosk, officer: User, name: str = NAME) -> ApplicationId:
