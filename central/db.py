@@ -3,7 +3,8 @@
 The rows are the schema at its newest; ``central.migrations`` builds and upgrades a database to
 it step by step, and a test compares the two. Times are stored as naive UTC and read back aware.
 On SQLite every connection gets WAL, foreign keys and a busy timeout, and transactions begin
-``IMMEDIATE`` so two writers wait for each other instead of failing on a lock upgrade.
+``IMMEDIATE`` so two writers wait for each other instead of failing on a lock upgrade (read-only
+sessions begin ``DEFERRED``: under WAL a reader never waits for a writer).
 """
 
 from __future__ import annotations
@@ -198,6 +199,10 @@ class ConfigRow(Base):
     jws: Mapped[str] = mapped_column(Text)
 
 
+_READS = "central_reads_only"
+"""The execution option that marks a read-only session's connections."""
+
+
 def create_server_engine(url: str) -> Engine:
     """The engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout, BEGIN IMMEDIATE."""
     engine = create_engine(url)
@@ -207,9 +212,15 @@ def create_server_engine(url: str) -> Engine:
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (rows never leave a request)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def session_factory(engine: Engine, *, reads: bool = False) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (rows never leave a request).
+
+    ``reads``: sessions that only read. On SQLite they begin ``DEFERRED``, so a lookup (is this
+    packet stored? the kiosk's key) reads its snapshot beside a writer instead of queueing for
+    the write lock while another request's commit is being synced to disk.
+    """
+    bind = engine.execution_options(**{_READS: True}) if reads else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
 
 
 def _on_sqlite_connect(connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -219,4 +230,5 @@ def _on_sqlite_connect(connection: sqlite3.Connection, _record: ConnectionPoolEn
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    reads = connection.get_execution_options().get(_READS, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if reads else "BEGIN IMMEDIATE")

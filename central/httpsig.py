@@ -46,6 +46,7 @@ class SignedRequest:
     date: dt.datetime
     base: bytes
     signature: bytes
+    body_sha256: bytes
 
 
 def parse(
@@ -63,7 +64,8 @@ def parse(
     Raises:
         ProtocolError: 401 ``signature_invalid`` for anything missing or malformed.
     """
-    _check_digest(headers.get("content-digest"), body)
+    body_sha256 = hashlib.sha256(body).digest()
+    _check_digest(headers.get("content-digest"), body_sha256)
     found = _INPUT.fullmatch(headers.get("signature-input", ""))
     signature = _SIGNATURE.fullmatch(headers.get("signature", ""))
     if found is None or signature is None:
@@ -91,10 +93,11 @@ def parse(
         date=_date(headers.get("date", "")),
         base="\n".join(lines).encode(),
         signature=base64.b64decode(signature["value"]),
+        body_sha256=body_sha256,
     )
 
 
-def _check_digest(header: str | None, body: bytes) -> None:
+def _check_digest(header: str | None, body_sha256: bytes) -> None:
     found = _DIGEST.search(header or "")
     if found is None:
         raise _invalid("Content-Digest with sha-256 missing")
@@ -102,7 +105,7 @@ def _check_digest(header: str | None, body: bytes) -> None:
         claimed = base64.b64decode(found["value"], validate=True)
     except binascii.Error as err:
         raise _invalid("Content-Digest is not base64") from err
-    if not hmac.compare_digest(claimed, hashlib.sha256(body).digest()):
+    if not hmac.compare_digest(claimed, body_sha256):
         raise _invalid("Content-Digest does not match the body")
 
 

@@ -33,9 +33,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from central import jose
 from central.db import KioskRow, PacketDocumentRow, PacketRow, VerdictRow
-from central.decision import ACCEPTED, decide
+from central.decision import ACCEPTED, Decision, decide
 from central.errors import ProtocolError
 from central.keys import ServerKeys
+from central.registry import Caller
 from kiosk.emrtd import TrustStore
 from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
 
@@ -49,8 +50,15 @@ MAX_VERDICTS = 500
 PENDING = "pending"
 """``decision`` and ``passive_authentication`` of a stored packet not decided yet."""
 DECISION_BATCH = 20
+FRESH_KEPT = 64
+"""Packets stored and not yet decided kept decoded for the decision (about 64 x 300 KB at most);
+beyond that, or after a restart, the decision decodes the stored JWS again."""
 IDLE_SECONDS = 30.0
 """How long the decision thread sleeps when nothing is pending and nothing woke it."""
+
+
+Remember = Callable[[Session, Caller], None]
+"""Records a request's nonce and contact in the given transaction (``Registry.remember``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +88,21 @@ class Intake:
     def __init__(
         self,
         sessions: sessionmaker[Session],
+        reads: sessionmaker[Session],
         settings: IntakeSettings,
         clock: Callable[[], dt.datetime],
     ) -> None:
+        """``sessions`` write; ``reads`` only read (``central.db.session_factory(reads=True)``)."""
         self._sessions = sessions
+        self._reads = reads
         self._settings = settings
         self._clock = clock
         self._deciding = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._fresh: dict[str, Packet] = {}
+        self._fresh_lock = threading.Lock()
 
     def start(self) -> None:
         """Start the decision thread (it first decides what a stop or a crash left pending)."""
@@ -106,44 +119,85 @@ class Intake:
             self._thread.join(timeout)
             self._thread = None
 
-    def receive(self, kid: str, packet_id: str, body: bytes) -> Receipt:
-        """Take the JWE ``body`` of kiosk ``kid`` sent under ``Idempotency-Key: packet_id``.
+    def receive(self, caller: Caller, packet_id: str, body: bytes, remember: Remember) -> Receipt:
+        """Take the JWE ``body`` that ``caller`` sent under ``Idempotency-Key: packet_id``.
+
+        ``remember`` records the request's nonce and contact (``Registry.remember``): in the
+        transaction that stores a new packet (one commit for both), otherwise on its own.
 
         Raises:
-            ProtocolError: 400/422 with a validation code (permanent), 409 ``packet_conflict``.
+            ProtocolError: 400/422 with a validation code (permanent), 409 ``packet_conflict``,
+                401 ``replay`` (another request with this nonce got there first).
         """
-        body_sha256 = hashlib.sha256(body).hexdigest()
+        try:
+            admitted = self._admit(caller, packet_id, body)
+        except ProtocolError:
+            self._remember(caller, remember)
+            raise
+        if isinstance(admitted, Receipt):
+            self._remember(caller, remember)
+            return admitted
+        packet, jws, payload_sha256 = admitted
+        try:
+            receipt = self._store(
+                packet,
+                jws,
+                (caller.body_sha256.hex(), payload_sha256),
+                lambda session: remember(session, caller),
+            )
+        except IntegrityError:
+            # Another request stored the same packet id first: judge this one as its resend.
+            self._remember(caller, remember)
+            stored = self._stored(packet_id)
+            if stored is None:
+                raise
+            return self._resent(stored, caller.kid, payload_sha256)
+        with self._fresh_lock:
+            if len(self._fresh) < FRESH_KEPT:
+                self._fresh[packet_id] = packet
+        self._wake.set()
+        return receipt
+
+    def _admit(
+        self, caller: Caller, packet_id: str, body: bytes
+    ) -> Receipt | tuple[Packet, str, str]:
+        """A resend's original receipt, or a new packet checked: (packet, JWS, payload digest)."""
+        kid, body_sha256 = caller.kid, caller.body_sha256.hex()
         stored = self._stored(packet_id)
         if stored is not None and stored.kiosk_id == kid and stored.body_sha256 == body_sha256:
             _log.info("packet %s from kiosk %s: resent, original acknowledgement", packet_id, kid)
             return Receipt(200, stored.acknowledgement)
         jws = self._decrypt(body)
-        payload = self._verify(jws, kid)
+        payload = self._verify(jws, caller)
         payload_sha256 = hashlib.sha256(payload).hexdigest()
         if stored is not None:
             return self._resent(stored, kid, payload_sha256)
-        packet = self._validate(payload, packet_id, kid)
-        try:
-            receipt = self._store(packet, jws, body_sha256, payload_sha256)
-        except IntegrityError:
-            # Another request stored the same packet id first: judge this one as its resend.
-            stored = self._stored(packet_id)
-            if stored is None:
-                raise
-            return self._resent(stored, kid, payload_sha256)
-        self._wake.set()
-        return receipt
+        return self._validate(payload, packet_id, kid), jws, payload_sha256
+
+    def _remember(self, caller: Caller, remember: Remember) -> None:
+        with self._sessions.begin() as session:
+            remember(session, caller)
 
     def decide_pending(self, kid: str | None = None, limit: int = DECISION_BATCH) -> int:
-        """Decide up to ``limit`` pending packets (of ``kid``, or all), oldest first; how many."""
+        """Decide up to ``limit`` pending packets (of ``kid``, or all), oldest first; how many.
+
+        The packets are judged outside any transaction (Passive Authentication takes a while and
+        must not hold the database's write lock from the packets coming in), then every verdict
+        is written in one transaction: one commit for the batch.
+        """
         with self._deciding:
             query = select(PacketRow.packet_id).where(PacketRow.decision == PENDING)
             if kid is not None:
                 query = query.where(PacketRow.kiosk_id == kid)
-            with self._sessions() as session:
+            with self._reads() as session:
                 pending = session.scalars(query.order_by(PacketRow.received_at).limit(limit)).all()
-            for packet_id in pending:
-                self._decide_one(packet_id)
+            now = self._clock()
+            judged = [
+                (packet, decide(packet, self._settings.trust, now.date()))
+                for packet in map(self._pending_packet, pending)
+                if packet is not None
+            ]
+            self._record_decisions(judged, now)
             return len(pending)
 
     def _decide_loop(self) -> None:
@@ -157,41 +211,59 @@ class Intake:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
 
-    def _decide_one(self, packet_id: str) -> None:
-        """Judge one stored packet and record its verdict, in one transaction."""
+    def _pending_packet(self, packet_id: str) -> Packet | None:
+        """The packet as ``receive`` decoded it, or decoded again from the stored JWS."""
+        with self._fresh_lock:
+            packet = self._fresh.pop(packet_id, None)
+        if packet is not None:
+            return packet
+        with self._reads() as session:
+            jws = session.scalar(select(PacketRow.jws).where(PacketRow.packet_id == packet_id))
+        if jws is None:
+            return None
+        # The JWS was verified and its payload validated before the packet was stored.
+        return decode_packet(jose.unverified_payload(jws), self._settings.known_versions)
+
+    def _record_decisions(self, judged: list[tuple[Packet, Decision]], now: dt.datetime) -> None:
+        """Each packet's decision and verdicts, in one transaction.
+
+        A packet another server process decided meanwhile keeps that decision.
+        """
+        if not judged:
+            return
+        recorded = []
         with self._sessions.begin() as session:
-            row = session.get(PacketRow, packet_id)
-            if row is None or row.decision != PENDING:
-                return
-            # The JWS was verified and its payload validated before the packet was stored.
-            packet = decode_packet(jose.unverified_payload(row.jws), self._settings.known_versions)
-            now = self._clock()
-            decision = decide(packet, self._settings.trust, now.date())
-            row.passive_authentication = decision.passive_authentication
-            row.decision, row.reason = decision.verdict, decision.reason
-            session.add(_verdict(packet, decision.verdict, decision.reason, now))
-            if decision.verdict == ACCEPTED:
-                delay = self._settings.activation_delay
-                row.activate_at = now + delay
-                if not delay:
-                    row.activated_at = now
-                    session.add(_verdict(packet, "activated", None, now))
-        _log.info(
-            "packet %s from kiosk %s: schema %d, passive authentication %s, %s%s",
-            packet.packet_id,
-            packet.kiosk_id,
-            packet.schema_version,
-            decision.passive_authentication,
-            decision.verdict,
-            f" ({decision.reason})" if decision.reason else "",
-        )
+            for packet, decision in judged:
+                row = session.get(PacketRow, packet.packet_id)
+                if row is None or row.decision != PENDING:
+                    continue
+                row.passive_authentication = decision.passive_authentication
+                row.decision, row.reason = decision.verdict, decision.reason
+                session.add(_verdict(packet, decision.verdict, decision.reason, now))
+                if decision.verdict == ACCEPTED:
+                    delay = self._settings.activation_delay
+                    row.activate_at = now + delay
+                    if not delay:
+                        row.activated_at = now
+                        session.add(_verdict(packet, "activated", None, now))
+                recorded.append((packet, decision))
+        for packet, decision in recorded:
+            _log.info(
+                "packet %s from kiosk %s: schema %d, passive authentication %s, %s%s",
+                packet.packet_id,
+                packet.kiosk_id,
+                packet.schema_version,
+                decision.passive_authentication,
+                decision.verdict,
+                f" ({decision.reason})" if decision.reason else "",
+            )
 
     def verdicts(self, kid: str, after: int, limit: int) -> dict[str, Any]:
         """The verdicts of ``kid``'s packets after cursor ``after``, oldest first, and ``next``."""
         while self.decide_pending(kid):
             pass
         self._activate_due(kid)
-        with self._sessions() as session:
+        with self._reads() as session:
             rows = session.scalars(
                 select(VerdictRow)
                 .where(VerdictRow.kiosk_id == kid, VerdictRow.cursor > after)
@@ -212,7 +284,7 @@ class Intake:
         return {"verdicts": items, "next": rows[-1].cursor if rows else after}
 
     def _stored(self, packet_id: str) -> PacketRow | None:
-        with self._sessions() as session:
+        with self._reads() as session:
             return session.get(PacketRow, packet_id)
 
     def _resent(self, stored: PacketRow, kid: str, payload_sha256: str) -> Receipt:
@@ -248,21 +320,17 @@ class Intake:
         except UnicodeDecodeError as err:
             raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
 
-    def _verify(self, jws: str, kid: str) -> bytes:
+    def _verify(self, jws: str, caller: Caller) -> bytes:
         try:
             header = jose.unverified_header(jws)
         except jose.JoseError as err:
             raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
-        if header.get("kid") != kid:
+        if header.get("kid") != caller.kid:
             raise ProtocolError(422, "packet_kiosk_mismatch", "the JWS kid is not the signer's")
         if header.get("typ") != PACKET_TYPE or header.get("alg") != jose.JWS_ALG:
             raise ProtocolError(400, "packet_signature_invalid", "JWS header is not the protocol's")
-        with self._sessions() as session:
-            row = session.get(KioskRow, kid)
-            assert row is not None  # noqa: S101 - the request was authenticated as this kiosk
-            public_jwk = json.loads(row.public_jwk)
         try:
-            return jose.verify_compact(jws, jose.ed25519_public_key(public_jwk))
+            return jose.verify_compact(jws, caller.key)
         except jose.JoseError as err:
             raise ProtocolError(400, "packet_signature_invalid", "the JWS does not verify") from err
 
@@ -291,14 +359,19 @@ class Intake:
         self,
         packet: Packet,
         jws: str,
-        body_sha256: str,
-        payload_sha256: str,
+        digests: tuple[str, str],
+        remember: Callable[[Session], None],
     ) -> Receipt:
+        """Store the packet with its ``received`` verdict and the request's nonce, in one commit.
+
+        ``digests``: the SHA-256 (hex) of the body and of the JWS payload.
+        """
         now = self._clock()
-        acknowledgement = self._acknowledge(packet, payload_sha256, now)
+        acknowledgement = self._acknowledge(packet, digests[1], now)
         row = _packet_row(packet, jws, acknowledgement)
-        row.body_sha256, row.payload_sha256, row.received_at = body_sha256, payload_sha256, now
+        row.body_sha256, row.payload_sha256, row.received_at = *digests, now
         with self._sessions.begin() as session:
+            remember(session)
             kiosk = session.get(KioskRow, packet.kiosk_id)
             assert kiosk is not None  # noqa: S101 - the request was authenticated as this kiosk
             self._check_chain(session, kiosk, packet)

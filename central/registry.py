@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +38,25 @@ INVITE_VALIDITY = dt.timedelta(hours=24)
 CLOCK_WINDOW = dt.timedelta(seconds=300)
 NONCE_MEMORY = dt.timedelta(seconds=600)
 SELF_TEST_VALUES = frozenset({"ok", "failed", "unknown"})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A request a registered kiosk signed, checked; its nonce is remembered with its effects.
+
+    Attributes:
+        key: the kiosk's public key (which verified the request, and verifies its packets).
+        at: when the server checked it (the nonce's time and the kiosk's last contact).
+        contact: the ``X-Kiosk-*`` headers as the kiosk's columns.
+        body_sha256: the SHA-256 of the body (checked against ``Content-Digest``).
+    """
+
+    kid: str
+    key: ed25519.Ed25519PublicKey
+    nonce: str
+    at: dt.datetime
+    contact: Mapping[str, str | int | None]
+    body_sha256: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +83,15 @@ class Registry:
     """Invitations, registered kiosks and the request check, over the server's database."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], pin: str, clock: Callable[[], dt.datetime]
+        self,
+        sessions: sessionmaker[Session],
+        reads: sessionmaker[Session],
+        pin: str,
+        clock: Callable[[], dt.datetime],
     ) -> None:
+        """``sessions`` write; ``reads`` only read (``central.db.session_factory(reads=True)``)."""
         self._sessions = sessions
+        self._reads = reads
         self._pin = pin
         self._clock = clock
 
@@ -147,53 +174,92 @@ class Registry:
 
     def authenticate(
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
-    ) -> str:
-        """The kid of the registered kiosk that signed this request, recording its contact.
+    ) -> Caller:
+        """The registered kiosk that signed this request, its nonce and contact recorded.
 
         Raises:
             ProtocolError: 401 ``signature_invalid``, ``kiosk_unknown`` or ``replay``; 403
                 ``kiosk_revoked``.
         """
+        caller = self.check(method, path, query, headers, body)
+        with self._sessions.begin() as session:
+            self.remember(session, caller)
+        return caller
+
+    def check(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> Caller:
+        """Check the request as ``authenticate`` does, writing nothing.
+
+        The caller then has ``remember`` run in the transaction the request's effects commit
+        in (a packet is stored with its request's nonce: one commit), or alone.
+
+        Raises:
+            ProtocolError: as ``authenticate``; a nonce already stored is a ``replay``.
+        """
         signed = httpsig.parse(method, path, query, headers, body)
         now = self._clock()
+        with self._reads() as session:
+            row = session.get(KioskRow, signed.keyid)
+            if row is None:
+                raise ProtocolError(401, "kiosk_unknown", "no kiosk has this key id")
+            key = _verify(row, signed, now)
+            seen = session.get(NonceRow, (row.kid, signed.nonce))
+        if seen is not None and seen.seen_at >= now - NONCE_MEMORY:
+            raise ProtocolError(401, "replay", "nonce already seen")
+        return Caller(row.kid, key, signed.nonce, now, _contact(headers), signed.body_sha256)
+
+    def remember(self, session: Session, caller: Caller) -> None:
+        """Record ``caller``'s nonce and contact in ``session``'s transaction.
+
+        Raises:
+            ProtocolError: 401 ``replay``: another request with this nonce got there first.
+        """
+        session.execute(delete(NonceRow).where(NonceRow.seen_at < caller.at - NONCE_MEMORY))
+        session.add(NonceRow(kiosk_id=caller.kid, nonce=caller.nonce, seen_at=caller.at))
         try:
-            # One transaction: the nonce is remembered exactly when the contact is recorded.
-            with self._sessions.begin() as session:
-                row = self._verified(session, signed, now)
-                session.execute(delete(NonceRow).where(NonceRow.seen_at < now - NONCE_MEMORY))
-                session.add(NonceRow(kiosk_id=row.kid, nonce=signed.nonce, seen_at=now))
-                _record_contact(row, headers, now)
+            session.flush()
         except IntegrityError as err:
             raise ProtocolError(401, "replay", "nonce already seen") from err
-        return row.kid
-
-    def _verified(
-        self, session: Session, signed: httpsig.SignedRequest, now: dt.datetime
-    ) -> KioskRow:
-        row = session.get(KioskRow, signed.keyid)
-        if row is None:
-            raise ProtocolError(401, "kiosk_unknown", "no kiosk has this key id")
-        try:
-            key = jose.ed25519_public_key(json.loads(row.public_jwk))
-            key.verify(signed.signature, signed.base)
-        except InvalidSignature as err:
-            raise ProtocolError(401, "signature_invalid", "signature does not verify") from err
-        if row.revoked_at is not None:
-            raise ProtocolError(403, "kiosk_revoked", "this kiosk was revoked")
-        late = abs(now.timestamp() - signed.created) > CLOCK_WINDOW.total_seconds()
-        if late or abs(now - signed.date) > CLOCK_WINDOW:
-            raise ProtocolError(401, "replay", "created or Date is outside the 300 s window")
-        return row
+        row = session.get(KioskRow, caller.kid)
+        if row is not None:
+            row.last_contact_at = caller.at
+            for name, value in caller.contact.items():
+                setattr(row, name, value)
 
 
-def _record_contact(row: KioskRow, headers: Mapping[str, str], now: dt.datetime) -> None:
-    """The informational headers; a malformed one is recorded as unknown, not refused."""
-    row.last_contact_at = now
-    row.last_version = headers.get("x-kiosk-version", "")[:64] or None
-    row.last_uptime = _count(headers.get("x-kiosk-uptime"))
-    row.last_backlog = _count(headers.get("x-kiosk-backlog"))
+def _verify(
+    row: KioskRow, signed: httpsig.SignedRequest, now: dt.datetime
+) -> ed25519.Ed25519PublicKey:
+    """The kiosk's key, once it verified the request, the kiosk is not revoked and it is on time."""
+    try:
+        key = _public_key(row.public_jwk)
+        key.verify(signed.signature, signed.base)
+    except InvalidSignature as err:
+        raise ProtocolError(401, "signature_invalid", "signature does not verify") from err
+    if row.revoked_at is not None:
+        raise ProtocolError(403, "kiosk_revoked", "this kiosk was revoked")
+    late = abs(now.timestamp() - signed.created) > CLOCK_WINDOW.total_seconds()
+    if late or abs(now - signed.date) > CLOCK_WINDOW:
+        raise ProtocolError(401, "replay", "created or Date is outside the 300 s window")
+    return key
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key(public_jwk: str) -> ed25519.Ed25519PublicKey:
+    """A registered kiosk's key, parsed once (a kid names its key for good: the thumbprint)."""
+    return jose.ed25519_public_key(json.loads(public_jwk))
+
+
+def _contact(headers: Mapping[str, str]) -> dict[str, str | int | None]:
+    """The informational headers as ``KioskRow`` columns (a malformed one: unknown, not refused)."""
     self_test = headers.get("x-kiosk-self-test")
-    row.last_self_test = self_test if self_test in SELF_TEST_VALUES else None
+    return {
+        "last_version": headers.get("x-kiosk-version", "")[:64] or None,
+        "last_uptime": _count(headers.get("x-kiosk-uptime")),
+        "last_backlog": _count(headers.get("x-kiosk-backlog")),
+        "last_self_test": self_test if self_test in SELF_TEST_VALUES else None,
+    }
 
 
 def _count(text: str | None) -> int | None:

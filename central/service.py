@@ -101,7 +101,8 @@ class Central:
         self.signing_kid = jose.thumbprint(self.signing_key)
         self.encryption_kid = jose.thumbprint(self.encryption_key)
         self.clock = clock
-        self.registry = Registry(sessions, self.keys.tls_pins[0], clock)
+        reads = session_factory(self.engine, reads=True)
+        self.registry = Registry(sessions, reads, self.keys.tls_pins[0], clock)
         intake_settings = IntakeSettings(
             keys=self.keys,
             encryption_kid=self.encryption_kid,
@@ -110,7 +111,7 @@ class Central:
             demo=settings.demo,
             activation_delay=settings.delay,
         )
-        self.intake = Intake(sessions, intake_settings, clock)
+        self.intake = Intake(sessions, reads, intake_settings, clock)
         self.bundles = Bundles(sessions, self.keys, self.signing_kid, clock)
         _log.info(
             "central server: schema %d, %d CSCA, demo %s, activation delay %.0f s",
