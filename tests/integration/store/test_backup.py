@@ -91,6 +91,7 @@ def test_only_sqlite_files_are_backed_up(tmp_path: Path) -> None:
     engine = create_store_engine("sqlite://")
     with pytest.raises(BackupFailedError):
         backup_database(engine, tmp_path, bytes(32))
+    engine.dispose()
 
 
 def _last_chunk_offset(data: bytes) -> int:

@@ -83,6 +83,7 @@ def test_unopenable_database_is_refused(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path / 'missing' / 'k.db'}")
     with pytest.raises(Exception, match="unable to open"):
         engine.connect()
+    engine.dispose()
 
 
 def test_bad_url_is_database_unavailable() -> None:

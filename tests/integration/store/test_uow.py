@@ -40,6 +40,7 @@ def test_an_unopenable_database_is_database_unavailable(tmp_path, store) -> None
     engine = create_store_engine(f"sqlite:///{tmp_path / 'missing' / 'k.db'}")
     with pytest.raises(DatabaseUnavailableError):
         UnitOfWork(create_session_factory(engine), store.keys.ring).__enter__()
+    engine.dispose()
 
 
 def test_an_unmigrated_database_is_database_unavailable(tmp_path, store) -> None:
