@@ -133,6 +133,15 @@ class EnrolmentService:
 
         self._keep(officer, application_id, "document_removed", {"kind": kind}, forget)
 
+    def record_card_refused(
+        self, officer: User, application_id: ApplicationId, code: ErrorCode
+    ) -> None:
+        """Keep the attempt with a card that cannot be used (no eMRTD application).
+
+        design.md asks for it: nothing was read, but the counter saw the citizen and the card.
+        """
+        self._keep(officer, application_id, "card_refused", {"reason": code.value}, _nothing)
+
     def record_liveness(
         self, officer: User, application_id: ApplicationId, liveness: LivenessEvidence
     ) -> None:
@@ -269,3 +278,7 @@ class EnrolmentService:
         return apply(
             self._context, application_id, lambda app, at: app.cancel(actor.id, at, reason, note)
         )
+
+
+def _nothing(_uow: UnitOfWork, _at: datetime) -> None:
+    """The write of an attempt that only leaves its audit entry."""

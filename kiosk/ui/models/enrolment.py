@@ -151,6 +151,10 @@ class EnrolmentFlow:
         )
         return draft.application
 
+    def record_card_refused(self, error: DomainError) -> None:
+        """Keep the attempt with a card the service refused (design.md: it is recorded)."""
+        self._enrolment.record_card_refused(self._who(), self._current().id, error.code)
+
     def record_attempt(
         self,
         record_liveness: Callable[[ApplicationId], Application],

@@ -116,11 +116,18 @@ def test_a_card_without_an_emrtd_chip_gets_the_plain_message_on_both_screens(
     screen.context.citizen.page_changed.connect(shown.append)
     keys.press(Qt.Key.Key_Return)  # read again (the same card): the citizen is asked anew first
     assert shown == [READING, NOT_EMRTD]
-    keys.press(Qt.Key.Key_F8)  # the citizen leaves: the attempt is recorded, and cancelled
+    keys.press(Qt.Key.Key_F8)  # the citizen leaves: the application is cancelled
     assert window.current_name() == "home"
     cancelled = latest(station, window)
     assert cancelled.state is ApplicationState.CANCELLED
     assert cancelled.reason_code is ReasonCode.DOCUMENT_INVALID
+    with station.kiosk.context.read() as uow:  # each attempt with the card is recorded
+        refused = [
+            entry.fields.details
+            for entry in uow.audit.entries()
+            if entry.fields.action == "card_refused" and entry.fields.subject == str(cancelled.id)
+        ]
+    assert refused == [{"reason": "card_not_emrtd"}] * 2
     assert citizen.is_blank()
 
 

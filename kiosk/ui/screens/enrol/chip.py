@@ -202,9 +202,16 @@ class ChipScreen(FlowScreen):
         self.go(FACE)
 
     def _failed_read(self, error: DomainError | None) -> None:
-        self.banner.show_error(error or DomainError(ErrorCode.INTERNAL))
         if error is not None and error.code is ErrorCode.CARD_NOT_EMRTD:
             self.context.citizen.show(NOT_EMRTD)
+            self.run(
+                "record refused card",
+                "store",
+                lambda _p, _c: self.flow.record_card_refused(error),
+                lambda _r: self.banner.show_error(error),
+            )
+        else:
+            self.banner.show_error(error or DomainError(ErrorCode.INTERNAL))
         self.again.show()
         self.cancel_button.show()
         self.focus(self.again)
