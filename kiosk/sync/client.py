@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import ssl
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -175,7 +176,12 @@ class _PinnedAdapter(HTTPAdapter):
 
 
 class ServerClient:
-    """One kiosk's HTTPS client of one central server; use from one thread at a time."""
+    """One kiosk's HTTPS client of one central server, usable from several threads at once.
+
+    A request takes a free ``requests.Session`` (its own pinned connection) and gives it back,
+    so the relay's senders have their requests in flight side by side, and there are never more
+    sessions than requests that were in flight at once.
+    """
 
     def __init__(
         self,
@@ -199,15 +205,35 @@ class ServerClient:
         self._credentials = credentials
         self._info = info
         self._timeout = timeout
-        self._session = requests.Session()
-        self._session.trust_env = False
-        self._session.verify = False
-        self._session.mount("https://", _PinnedAdapter([pin_digest(pin) for pin in pins]))
+        self._pins = [pin_digest(pin) for pin in pins]
+        self._sessions: list[requests.Session] = []
+        self._free: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
         self.clock_offset: timedelta | None = None
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._session.close()
+        with self._sessions_lock:
+            sessions, self._sessions, self._free = self._sessions, [], []
+        for session in sessions:
+            session.close()
+
+    def _take_session(self) -> requests.Session:
+        with self._sessions_lock:
+            if self._free:
+                return self._free.pop()
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = False
+        session.mount("https://", _PinnedAdapter(self._pins))
+        with self._sessions_lock:
+            self._sessions.append(session)
+        return session
+
+    def _give_back(self, session: requests.Session) -> None:
+        with self._sessions_lock:
+            if session in self._sessions:
+                self._free.append(session)
 
     def server(self) -> Reply:
         """``GET /v1/server`` (unsigned): the server's keys and pins."""
@@ -252,13 +278,16 @@ class ServerClient:
             headers |= self._signed_headers(method, full_path, query_text, body, idempotency_key)
         url = self._base + full_path + (f"?{query_text}" if query_text else "")
         sent_at = self._clock.now()
+        session = self._take_session()
         try:
-            response = self._session.request(
+            response = session.request(
                 method, url, data=body or None, headers=headers, timeout=self._timeout
             )
         except requests.RequestException as err:
             log.info("%s %s: no answer (%s)", method, full_path, type(err).__name__)
             raise ServerUnreachable(type(err).__name__, reason=type(err).__name__) from err
+        finally:
+            self._give_back(session)
         reply = _reply(response)
         self._note_clock(reply, sent_at)
         log.info("%s %s -> %d %s", method, full_path, reply.status, reply.code or "")

@@ -22,9 +22,12 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from kiosk.domain.clock import Clock
 from kiosk.store.repositories.outbox import OutboxItem, SyncState
@@ -48,6 +51,15 @@ CRASH_ENV = "KIOSK_RELAY_CRASH_AT"
 CLAIM_BATCH = 5
 """Rows claimed per transaction: one commit for five packets, and at most five payloads (about
 2.8 MB for 300 KB applications) held at once. Each outcome still has a transaction of its own."""
+
+VERDICTS_EVERY = 50
+"""Packets answered between two verdict pages pulled during a delivery (about 150 verdicts a
+page: its transaction holds the write lock briefly while the senders record outcomes)."""
+
+SENDERS = 3
+"""Requests in flight at most: while the server checks one packet, the next is on the wire and
+the kiosk records the outcome of the one before (one at a time, the relay and the server mostly
+waited for each other). More would only queue at the server, one process on a few cores."""
 
 UnitFactory = Callable[[bool], UnitOfWork]
 StatusSink = Callable[[SyncStatus], None]
@@ -83,6 +95,7 @@ class Relay:
         on_status: StatusSink | None = None,
         interval: float = 30.0,
         timeout: tuple[float, float] = (5.0, 30.0),
+        senders: int = SENDERS,
     ) -> None:
         self._open_unit = open_unit
         self._clock = clock
@@ -102,6 +115,8 @@ class Relay:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._round_lock = threading.Lock()
+        self._link_lock = threading.Lock()
+        self._senders = senders
 
     # -- thread ---------------------------------------------------------------------------
 
@@ -245,8 +260,9 @@ class Relay:
         # 401/403 or another server key: nothing is the packets' fault, so none is marked
         # failed; the relay waits, then asks again, and the status alerts the administrator.
         log.error("sync halted: %s (the administrator is alerted; retried later)", code)
-        self._halted_until = self._clock.now() + self._policy.pause
-        self._link = LinkState(online=True, halted=True, error_code=code)
+        with self._link_lock:
+            self._halted_until = self._clock.now() + self._policy.pause
+            self._link = LinkState(online=True, halted=True, error_code=code)
 
     def _client_of(self, state: SyncState) -> ServerClient:
         key = (state.server_url or "", state.tls_pins)
@@ -283,23 +299,39 @@ class Relay:
             log.info("%d held packet(s) encrypted to the server", len(held))
 
     def _deliver(self, client: ServerClient, state: SyncState) -> None:
-        while not self._stop.is_set():
-            batch = self._claim()
-            if not batch:
-                return
-            sent = 0
+        """Send the due rows oldest first, up to ``senders`` requests in flight.
+
+        The round opens with one request alone and widens to ``senders`` once one was answered
+        with anything but a round-ending failure, so a server that is down, refusing or
+        throttling sees a single request, as with one sender. The first failure that ends the
+        round stops new sends; the requests in flight finish and record their outcomes, the
+        claimed rest goes back to ``pending``, and the failure is raised again here. Every
+        ``VERDICTS_EVERY`` answers, a page of verdicts is pulled beside the sends (the verdicts
+        of a long backlog are applied while it is delivered, not all after it).
+        """
+        flight = _Flight(self._senders)
+        with ThreadPoolExecutor(self._senders + 1, thread_name_prefix="kiosk-sync") as pool:
             try:
-                for item in batch:
-                    if self._stop.is_set():
-                        return
-                    sent += 1
-                    self._send(client, state, item)
+                while True:
+                    while flight.has_room() and not self._stop.is_set():
+                        item = flight.next_item(self._claim)
+                        if item is None:
+                            break
+                        flight.sends.add(pool.submit(self._send, client, state, item))
+                    if flight.pull_due():
+                        flight.start_pull(pool.submit(self._pull_verdict_page, client))
+                    if not flight.sends:
+                        break
+                    flight.settle(wait(flight.running(), return_when=FIRST_COMPLETED).done)
             finally:
-                self._release([item.row_id for item in batch[sent:]])
+                wait(flight.running())
+                self._release([item.row_id for item in flight.claimed])
+        if flight.failure is not None:
+            raise flight.failure
 
     def _claim(self) -> list[OutboxItem]:
         with self._open_unit(False) as uow:
-            claimed = uow.outbox.claim(self._clock.now(), limit=CLAIM_BATCH)
+            claimed = uow.outbox.claim(self._clock.now(), limit=max(CLAIM_BATCH, self._senders))
             uow.commit()
         return claimed
 
@@ -319,7 +351,9 @@ class Relay:
             self._record(lambda uow, at: uow.outbox.record_paused(item.row_id, mismatch, at))
             raise
         _crash_point("after_response")
-        self._link = LinkState(online=True)
+        with self._link_lock:
+            if self._halted_until is None:
+                self._link = LinkState(online=True)
         outcome = classify(reply.status, reply.code)
         if outcome is Outcome.DELIVERED:
             self._delivered(state, item, reply)
@@ -374,16 +408,19 @@ class Relay:
     # -- verdicts and configuration ----------------------------------------------------------
 
     def _pull_verdicts(self, client: ServerClient) -> None:
-        while not self._stop.is_set():
-            with self._open_unit(True) as uow:
-                cursor = uow.sync_state.get().verdict_cursor
-            reply = client.verdicts(cursor, VERDICT_PAGE)
-            self._check_reply(reply)
-            with self._open_unit(False) as uow:
-                _, count = apply_verdict_page(uow, reply, self._clock.now())
-                uow.commit()
-            if count < VERDICT_PAGE:
-                return
+        while not self._stop.is_set() and self._pull_verdict_page(client) == VERDICT_PAGE:
+            pass
+
+    def _pull_verdict_page(self, client: ServerClient) -> int:
+        """Pull and apply one page of verdicts with its cursor; how many it held."""
+        with self._open_unit(True) as uow:
+            cursor = uow.sync_state.get().verdict_cursor
+        reply = client.verdicts(cursor, VERDICT_PAGE)
+        self._check_reply(reply)
+        with self._open_unit(False) as uow:
+            _, count = apply_verdict_page(uow, reply, self._clock.now())
+            uow.commit()
+        return count
 
     def _pull_configuration(self, client: ServerClient, state: SyncState) -> None:
         reply = client.configuration(state.config_version)
@@ -423,6 +460,53 @@ class Relay:
             self._record(lambda uow, at: uow.sync_state.record_contact(at, offset_ms))
         except SyncError:
             log.exception("could not store the clock offset")
+
+
+class _Flight:
+    """What one delivery holds: rows claimed and not sent, requests in flight, the verdict pull.
+
+    Used by the relay thread alone (the senders only run ``Relay._send``).
+    """
+
+    def __init__(self, senders: int) -> None:
+        self.senders = senders
+        self.window = 1
+        self.claimed: deque[OutboxItem] = deque()
+        self.sends: set[Future[None]] = set()
+        self.pull: Future[int] | None = None
+        self.answered = 0
+        self.failure: BaseException | None = None
+
+    def has_room(self) -> bool:
+        return self.failure is None and len(self.sends) < self.window
+
+    def next_item(self, claim: Callable[[], list[OutboxItem]]) -> OutboxItem | None:
+        if not self.claimed:
+            self.claimed.extend(claim())
+        return self.claimed.popleft() if self.claimed else None
+
+    def pull_due(self) -> bool:
+        return self.failure is None and self.pull is None and self.answered >= VERDICTS_EVERY
+
+    def running(self) -> set[Future[Any]]:
+        return self.sends | ({self.pull} if self.pull is not None else set())
+
+    def start_pull(self, pull: Future[int]) -> None:
+        self.pull, self.answered = pull, 0
+
+    def settle(self, done: set[Future[Any]]) -> None:
+        """Take finished requests: widen the window after an answer, keep the first failure."""
+        for future in done:
+            error = future.exception()
+            if future is self.pull:
+                self.pull = None
+            else:
+                self.sends.discard(future)
+                if error is None:
+                    self.window = self.senders
+                    self.answered += 1
+            if error is not None and self.failure is None:
+                self.failure = error
 
 
 def _crash_point(name: str) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from kiosk.domain.application import ServerVerdict
 from kiosk.domain.clock import Clock
 from kiosk.domain.ids import PacketId
+from kiosk.store.repositories.outbox import Verdict
 from kiosk.store.uow import UnitOfWork
 from kiosk.sync.client import Reply
 from kiosk.sync.errors import ServerUnreachable
@@ -135,7 +136,7 @@ def apply_verdict_page(uow: UnitOfWork, reply: Reply, at: datetime) -> tuple[int
         verdicts = list(document["verdicts"])
         cursor = int(document["next"])
         parsed = [
-            (
+            Verdict(
                 PacketId(uuid.UUID(item["packet_id"])),
                 ServerVerdict(item["verdict"]),
                 item.get("reason"),
@@ -145,12 +146,17 @@ def apply_verdict_page(uow: UnitOfWork, reply: Reply, at: datetime) -> tuple[int
         ]
     except (ValueError, KeyError, TypeError) as err:
         raise ServerUnreachable("malformed verdict page", reason="bad_reply") from err
-    for packet_id, verdict, reason, server_at in parsed:
-        application_id = uow.outbox.apply_verdict(packet_id, verdict, reason, server_at)
+    held = uow.outbox.apply_verdicts(parsed)
+    for item in parsed:
+        application_id = held.get(item.packet_id)
         if application_id is None:
             log.warning("verdict for a packet this kiosk does not hold")
             continue
-        details = {"verdict": verdict.value, "reason": reason or "", "packet": str(packet_id)}
+        details = {
+            "verdict": item.verdict.value,
+            "reason": item.reason or "",
+            "packet": str(item.packet_id),
+        }
         uow.audit.record_event(at, "server", "server_verdict", str(application_id), details)
     uow.sync_state.save_cursor(cursor)
     return cursor, len(parsed)

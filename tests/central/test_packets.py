@@ -305,3 +305,28 @@ def test_a_packet_survives_a_server_restart(server: Server, kiosk: TestKiosk) ->
 def _settings(server: Server) -> dict[str, object]:
     settings = server.central.settings
     return {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+
+
+@pytest.mark.parametrize("outcome", ["stored", "resent", "refused"])
+def test_a_packet_request_sent_again_is_a_replay(
+    server: Server, kiosk: TestKiosk, outcome: str
+) -> None:
+    # The nonce of a packet request is stored with the packet (one commit), or alone when
+    # nothing is stored (a resend, a refusal): either way the same request again is a replay.
+    packet = server.packet(kiosk)
+    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    if outcome == "resent":
+        assert server.send(kiosk, body, packet.packet_id).status_code == 201
+    if outcome == "refused":
+        body = body[:-8] + b"AAAAAAAA"
+    headers = kiosk.headers(
+        "POST", "/v1/packets", body=body, idempotency_key=packet.packet_id, at=server.clock.now
+    )
+    headers |= {"Content-Type": "application/jose", "X-Kiosk-Backlog": "7"}
+    first = server.client.post("/v1/packets", content=body, headers=headers)
+    expected = {"stored": 201, "resent": 200, "refused": 400}[outcome]
+    assert first.status_code == expected, first.text
+    (listed,) = server.central.registry.kiosks()
+    assert (listed.last_contact_at, listed.backlog) == (server.clock.now, 7)
+    again = server.client.post("/v1/packets", content=body, headers=headers)
+    assert (again.status_code, again.json()["code"]) == (401, "replay")

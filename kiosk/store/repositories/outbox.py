@@ -47,6 +47,16 @@ class OutboxItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """One verdict of the server's feed on one packet: what it decided, why, and when."""
+
+    packet_id: PacketId
+    verdict: ServerVerdict
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxEntry:
     """One row as the supervisor's outbox screen and ``kiosk sync status`` show it."""
 
@@ -296,17 +306,24 @@ class OutboxRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def apply_verdict(
-        self, packet_id: PacketId, verdict: ServerVerdict, reason: str | None, at: datetime
-    ) -> ApplicationId | None:
-        """Record the server's verdict on one of our packets; None if the packet is unknown."""
-        row = self._session.scalar(select(OutboxRow).where(OutboxRow.packet_id == packet_id))
-        if row is None:
-            return None
-        # Delivery stays the relay's to record: only a verified acknowledgement makes a packet
-        # ``delivered``, so a lost or refused one is asked for again (the server resends it).
-        row.server_verdict, row.verdict_reason, row.verdict_at = verdict, reason, at
-        return ApplicationId(row.application_id)
+    def apply_verdicts(self, verdicts: Sequence[Verdict]) -> dict[PacketId, ApplicationId]:
+        """Record the server's verdicts on our packets, in order (one query for all of them).
+
+        Returns the application of each packet this kiosk holds; an unknown packet is left out.
+        """
+        wanted = {verdict.packet_id for verdict in verdicts}
+        query = select(OutboxRow).where(OutboxRow.packet_id.in_(list(wanted)))
+        rows = {PacketId(row.packet_id): row for row in self._session.scalars(query)}
+        for verdict in verdicts:
+            row = rows.get(verdict.packet_id)
+            if row is None:
+                continue
+            # Delivery stays the relay's to record: only a verified acknowledgement makes a
+            # packet ``delivered``, so a lost or refused one is asked for again (the server
+            # resends it).
+            row.server_verdict, row.verdict_reason = verdict.verdict, verdict.reason
+            row.verdict_at = verdict.at
+        return {packet_id: ApplicationId(row.application_id) for packet_id, row in rows.items()}
 
     def entries(self, limit: int = 200, states: Sequence[DeliveryState] = ()) -> list[OutboxEntry]:
         """Rows newest first (optionally only in ``states``), for the outbox screen."""

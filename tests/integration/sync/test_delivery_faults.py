@@ -5,6 +5,7 @@ compared with the server's own database) and nothing is lost on the kiosk.
 """
 
 import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -12,6 +13,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from kiosk.domain.application import DeliveryState
 from kiosk.domain.clock import SystemClock
@@ -284,3 +287,19 @@ def test_configuration_bundles_are_verified_and_never_go_back(
         assert uow.sync_state.get().config_version == before + 1
         pins = uow.sync_state.get().tls_pins
     assert len(pins) == 2
+
+
+def test_a_backlog_goes_out_several_requests_at_a_time(
+    direct: SyncWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    # One request opens the round; once it is answered, the relay's senders share the rest.
+    caplog.set_level(logging.INFO, logger="kiosk.sync.client")
+    approved = direct.approve(6)
+    drain(direct, approved)
+    senders = {
+        record.threadName
+        for record in caplog.records
+        if record.getMessage().startswith("POST /v1/packets -> 201")
+    }
+    assert len(senders) > 1
+    assert_each_accepted_once(direct, approved)

@@ -15,6 +15,7 @@ from kiosk.domain.ids import ApplicationId
 from kiosk.domain.users import PermissionDenied
 from kiosk.services.consent import consent_record
 from kiosk.store.errors import NotFoundError
+from kiosk.store.repositories.outbox import Verdict
 from tests.integration.sync.helpers import lines
 from tests.support.sync_world import DEMO_PHONE, SyncWorld
 
@@ -106,7 +107,7 @@ def test_retention_shreds_settled_applications_with_their_packets(kiosk_only: Sy
     clock = kiosk_only.kiosk.context.clock
     old = clock.now() - timedelta(days=2)
     with kiosk_only.kiosk.context.write() as uow:
-        uow.outbox.apply_verdict(line.packet_id, ServerVerdict.ACCEPTED, None, old)
+        uow.outbox.apply_verdicts([Verdict(line.packet_id, ServerVerdict.ACCEPTED, None, old)])
         uow.commit()
     purged = kiosk_only.kiosk.services.maintenance.purge_due()
     assert purged >= 1
