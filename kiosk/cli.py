@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
-from kiosk.commands.base import CommandContext, CommandResult, Handler, UsageError
+from kiosk.commands.base import (
+    CommandContext,
+    CommandResult,
+    Handler,
+    UsageError,
+    config_error,
+)
 from kiosk.config import ConfigError, Settings, is_demo_requested, load_settings
 from kiosk.domain.errors import (
     Cancelled,
@@ -128,10 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except ConfigError as err:
-        coded = DomainError(ErrorCode.CONFIG_INVALID, str(err), key=err.key, reason=err.reason)
-        if not err.key:
-            coded = DomainError(ErrorCode.CONFIG_MISSING, str(err))
-        return _report(coded, as_json)
+        return _report(config_error(err), as_json)
     except DomainError as err:
         log.info("command failed: %s", err)
         return _report(err, as_json)

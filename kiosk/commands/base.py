@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Settings
+from kiosk.config import ConfigError, Settings
 from kiosk.domain.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -21,6 +21,13 @@ class UsageError(DomainError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(ErrorCode.USAGE, detail, detail=detail)
+
+
+def config_error(err: ConfigError) -> DomainError:
+    """The coded error of a bad or missing setting, as the command line and the app show it."""
+    if not err.key:
+        return DomainError(ErrorCode.CONFIG_MISSING, str(err))
+    return DomainError(ErrorCode.CONFIG_INVALID, str(err), key=err.key, reason=err.reason)
 
 
 @dataclass(frozen=True, slots=True)
