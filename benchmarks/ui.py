@@ -302,7 +302,7 @@ def enrolment_keys() -> tuple[int, int, str]:
             counter=lambda: devices,
             printer=lambda: printer,
         )
-        window = MainWindow(context, [], Placement(QRect(1400, 0, 1024, 768)))
+        window = MainWindow.composed(context, [], Placement(QRect(1400, 0, 1024, 768)))
         window.show()
         window.activateWindow()
         wait_for(lambda: QApplication.focusWidget() is not None)

@@ -7,9 +7,14 @@ terminal); the command line in demo mode acts as them without a password.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
-from kiosk.app import Kiosk
 from kiosk.domain.users import Role, User
+
+if TYPE_CHECKING:
+    # The desktop app imports this module on its way to the login screen, before the kiosk
+    # (and the stack under it) is composed.
+    from kiosk.app import Kiosk
 
 ADMIN, SUPERVISOR, OFFICER = "quantri", "lanhdao", "canbo"
 

@@ -4,6 +4,12 @@ The window decides which screen is in front and who is signed in; screens only a
 Locking never destroys a screen: the lock screen is raised over the work in progress, and the
 officer who locked finds it again after unlocking. Another officer may sign in at the lock
 screen; they start at their own home screen while the first officer's place is remembered.
+
+The window is built in two steps, so the desktop app shows its login screen before the kiosk is
+composed: the frame (login, lock and home screens, bars, citizen window) needs only the settings
+and the job runner; ``complete`` adds the screens that call the composed services (self-test,
+enrolment, review). Nobody gets past the login screen before that: signing in waits for the
+services. ``MainWindow.composed`` does both steps at once, for a kiosk composed already.
 """
 
 from __future__ import annotations
@@ -17,16 +23,14 @@ from kiosk.i18n import N_, _
 from kiosk.ui.citizen.confirmation import ConfirmationPanel
 from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.window import CitizenWindow
-from kiosk.ui.context import ShellContext
+from kiosk.ui.context import ShellContext, ShellFrame, resolved
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.keys import KeyBinding, bind_key
 from kiosk.ui.language import toggle_language
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.screens.enrol.registry import enrolment_screens, flow_context
 from kiosk.ui.screens.home import SELF_TEST, HomeScreen
 from kiosk.ui.screens.lock import LockScreen
 from kiosk.ui.screens.login import LoginScreen
-from kiosk.ui.screens.review.registry import review_screens
 from kiosk.ui.screens.self_test import SelfTestScreen
 from kiosk.ui.self_test_checks import SelfTestCheck
 from kiosk.ui.widgets.key_hints import KeyHints
@@ -40,23 +44,22 @@ TITLE = N_("Trạm tiếp nhận định danh điện tử mức 2")
 class MainWindow(QMainWindow):
     """The officer's window; ``user`` is who is signed in, or None."""
 
-    def __init__(
-        self, context: ShellContext, checks: list[SelfTestCheck], placement: Placement
-    ) -> None:
+    def __init__(self, frame: ShellFrame, placement: Placement) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self._context = context
+        self._frame = frame
         self.user: User | None = None
         self._resume: dict[UserId, str] = {}
         self.stack = QStackedWidget(self)
-        self.screens = self._make_screens(context, checks)
+        self.screens: dict[str, Screen] = {}
+        self._add_sign_in_screens(frame)
         self.key_hints = KeyHints(self)
-        self.status = KioskStatusBar(context.settings.station.unit_name, checks, self)
+        self.status = KioskStatusBar(frame.settings.station.unit_name, [], self)
         self.setStatusBar(self.status)
-        self.citizen = CitizenWindow(context.citizen, demo=context.settings.demo)
-        ConfirmationPanel(self.citizen, context.citizen)
+        self.citizen = CitizenWindow(frame.citizen, demo=frame.settings.demo)
+        ConfirmationPanel(self.citizen, frame.citizen)
         self._lay_out(placement)
-        minutes = context.settings.security.idle_lock_minutes
+        minutes = frame.settings.security.idle_lock_minutes
         # 0 minutes would mean never locking an unattended counter: the floor is one minute.
         self.idle = IdleWatcher(max(minutes, 1) * 60_000, self)
         self.idle.idle.connect(self.lock)
@@ -64,33 +67,58 @@ class MainWindow(QMainWindow):
             bind_key(self, "F2", N_("English / Tiếng Việt"), toggle_language),
             bind_key(self, "Ctrl+L", N_("Khóa máy"), self.lock),
         ]
-        if context.settings.demo:
+        if frame.settings.demo:
             DemoWatermark(self)
         self.retranslate()
         self.show_screen(LOGIN)
 
-    def _make_screens(
-        self, context: ShellContext, checks: list[SelfTestCheck]
-    ) -> dict[str, Screen]:
-        session, runner = context.services.session, context.runner
-        login = LoginScreen(session, runner, context.settings.station.unit_name)
-        lock = LockScreen(session, runner)
+    @classmethod
+    def composed(
+        cls, context: ShellContext, checks: list[SelfTestCheck], placement: Placement
+    ) -> MainWindow:
+        """The whole window at once, for a kiosk composed already (tests, tools, benchmarks)."""
+        frame = ShellFrame(
+            context.settings, context.runner, context.citizen, resolved(context.services)
+        )
+        window = cls(frame, placement)
+        window.complete(context, checks)
+        return window
+
+    def _add_sign_in_screens(self, frame: ShellFrame) -> None:
+        login = LoginScreen(frame.session, frame.runner, frame.settings.station.unit_name)
+        lock = LockScreen(frame.session, frame.runner)
         home = HomeScreen()
-        self_test = SelfTestScreen(checks, runner)
         login.signed_in.connect(self.begin_session)
         lock.signed_in.connect(self.begin_session)
         home.open_screen.connect(self.show_screen)
         home.sign_out_requested.connect(self.sign_out)
+        self._add_screens({LOGIN: login, LOCK: lock, HOME: home})
+
+    def complete(self, context: ShellContext, checks: list[SelfTestCheck]) -> None:
+        """Add the screens that call the composed services, and the equipment's checks.
+
+        The enrolment and review screens are imported here, not at the top: they import the
+        services (SQLAlchemy, cryptography, requests), which the desktop app loads on a worker
+        thread with the composition (``kiosk.ui.application``), after the login screen is up.
+        """
+        from kiosk.ui.screens.enrol.registry import enrolment_screens, flow_context
+        from kiosk.ui.screens.review.registry import review_screens
+
+        self_test = SelfTestScreen(checks, context.runner)
         self_test.back_requested.connect(lambda: self.show_screen(HOME))
         self_test.check_finished.connect(lambda key, state: self.status.set_check(key, state))
-        screens: dict[str, Screen] = {LOGIN: login, LOCK: lock, HOME: home, SELF_TEST: self_test}
+        screens: dict[str, Screen] = {SELF_TEST: self_test}
         flow = flow_context(context, lambda: self.user)
         for name, page in {**enrolment_screens(flow), **review_screens(context, flow)}.items():
             page.open_screen.connect(self.show_screen)
             screens[name] = page
-        for screen in screens.values():
+        self._add_screens(screens)
+        self.status.set_checks(checks)
+
+    def _add_screens(self, screens: dict[str, Screen]) -> None:
+        for name, screen in screens.items():
+            self.screens[name] = screen
             self.stack.addWidget(screen)
-        return screens
 
     def _lay_out(self, placement: Placement) -> None:
         officer = QWidget(self)
@@ -128,9 +156,9 @@ class MainWindow(QMainWindow):
         keys: list[KeyBinding] = list(screen.bindings) + self._window_keys[: 2 if signed_in else 1]
         self.key_hints.set_bindings(keys)
         if screen.citizen_page is not None:
-            self._context.citizen.show(screen.citizen_page)
+            self._frame.citizen.show(screen.citizen_page)
         else:
-            self._context.citizen.blank()
+            self._frame.citizen.blank()
         screen.entered()
 
     def begin_session(self, user: User) -> None:
@@ -140,7 +168,7 @@ class MainWindow(QMainWindow):
         home = self.screens[HOME]
         assert isinstance(home, HomeScreen)  # noqa: S101 - built above
         home.show_user(user)
-        self._context.citizen.set_locked(False)
+        self._frame.citizen.set_locked(False)
         self.idle.arm()
         self.show_screen(self._resume.pop(user.id, HOME))
 
@@ -153,7 +181,7 @@ class MainWindow(QMainWindow):
         assert isinstance(lock, LockScreen)  # noqa: S101 - built above
         lock.lock_for(self.user)
         self.idle.disarm()
-        self._context.citizen.set_locked(True)
+        self._frame.citizen.set_locked(True)
         self.show_screen(LOCK)
 
     def sign_out(self) -> None:
@@ -163,13 +191,13 @@ class MainWindow(QMainWindow):
         self.user = None
         self.status.set_user(None)
         self.idle.disarm()
-        self._context.citizen.blank()
+        self._frame.citizen.blank()
         self.show_screen(LOGIN)
 
     def retranslate(self) -> None:
         """Translate the window's own texts (screens and bars follow their own events)."""
         title = _(TITLE)
-        self.setWindowTitle(f"{title} — DEMO" if self._context.settings.demo else title)
+        self.setWindowTitle(f"{title} — DEMO" if self._frame.settings.demo else title)
         self.key_hints.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -20,13 +20,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.progress import Progress, ProgressSink
 from kiosk.i18n import N_
-from kiosk.services.audit_log import AuditLogService
-from kiosk.services.devices_status import ABSENT, DeviceReport, DeviceStatusService
 from kiosk.ui.disk_encryption import data_disk_encrypted
+
+if TYPE_CHECKING:
+    # For the type checker only: the services load with the composition, after the login
+    # screen is up, and the status bar imports this module to show the checks' states.
+    from kiosk.services.audit_log import AuditLogService
+    from kiosk.services.devices_status import DeviceReport, DeviceStatusService
 
 MIN_FREE_BYTES = 2 * 1024**3
 """Below 2 GiB free, a day of applications with images and hourly backups may not fit."""
@@ -219,8 +224,8 @@ def device_check(
 
     def work(progress: ProgressSink, cancel: threading.Event) -> CheckOutcome:
         service = devices()
-        report = probe(service, cancel) if service is not None else ABSENT
-        if not report.present:
+        report = probe(service, cancel) if service is not None else None
+        if report is None or not report.present:
             return CheckOutcome(CheckState.NOT_CONFIGURED, NO_DEVICE)
         values = {"name": report.name, **report.facts}
         return CheckOutcome(CheckState.PASSED, detail(report), values)
@@ -243,10 +248,9 @@ def _image_detail(report: DeviceReport) -> str:
 
 def device_checks(devices: Callable[[], DeviceStatusService | None]) -> list[SelfTestCheck]:
     """The card reader, camera and scanner rows, each probing its port on its own resource."""
-    service = DeviceStatusService
-    reader = device_check(devices, service.check_card_reader, _reader_detail)
-    camera = device_check(devices, service.check_camera, _image_detail)
-    scanner = device_check(devices, service.check_scanner, _image_detail)
+    reader = device_check(devices, lambda s, cancel: s.check_card_reader(cancel), _reader_detail)
+    camera = device_check(devices, lambda s, cancel: s.check_camera(cancel), _image_detail)
+    scanner = device_check(devices, lambda s, cancel: s.check_scanner(cancel), _image_detail)
     return [
         SelfTestCheck("card_reader", N_("Đầu đọc thẻ"), N_("Đầu đọc"), "card", reader),
         SelfTestCheck("camera", N_("Camera"), N_("Camera"), "camera", camera),

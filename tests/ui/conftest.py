@@ -6,6 +6,8 @@ unless a test builds a threaded runner, so screen tests are deterministic.
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +45,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOTICE))
+
+
+@pytest.fixture
+def _keep_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put back the exception hooks the shell installs (``install_excepthook``)."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
 
 
 @dataclass
@@ -122,7 +131,7 @@ def make_window(
         runner or JobRunner(inline=True),
         citizen or CitizenViewModel(),
     )
-    window = MainWindow(context, checks or real_checks(station), Placement(None))
+    window = MainWindow.composed(context, checks or real_checks(station), Placement(None))
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 import threading
 
 import pytest
@@ -20,12 +19,6 @@ from kiosk.ui.main_window import LOGIN
 from kiosk.ui.screens.home import SELF_TEST
 from tests.conftest import LogFail
 from tests.ui.conftest import Station, sign_in, station_equipment
-
-
-@pytest.fixture
-def _keep_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
 
 
 @pytest.mark.usefixtures("_keep_hooks")

@@ -76,7 +76,7 @@ def test_the_citizen_window_is_blank_while_locked(window: MainWindow, station: S
     assert window.citizen.title.text() == PREPARING.title
     window.lock()
     assert window.citizen.is_blank()
-    window._context.citizen.show(PREPARING)
+    window._frame.citizen.show(PREPARING)
     assert window.citizen.is_blank()
     sign_in(window, OFFICER, station.passwords[OFFICER])
     assert window.citizen.title.text() == PREPARING.title

@@ -7,15 +7,20 @@ screen while the first officer's work waits for them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.domain.users import User
 from kiosk.i18n import N_, _
-from kiosk.services.session import SessionService
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets.sign_in_form import SignInForm
+
+if TYPE_CHECKING:
+    from kiosk.services.session import SessionService
 
 
 class LockScreen(Screen):
@@ -24,7 +29,10 @@ class LockScreen(Screen):
     signed_in = Signal(object)
 
     def __init__(
-        self, session: SessionService, runner: JobRunner, parent: QWidget | None = None
+        self,
+        session: Callable[[], SessionService],
+        runner: JobRunner,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.locked_user: User | None = None

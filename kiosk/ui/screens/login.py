@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.i18n import N_
-from kiosk.services.session import SessionService
 from kiosk.ui.jobs import JobRunner
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.texts import DATA_PROPERTY
 from kiosk.ui.widgets.sign_in_form import SignInForm
+
+if TYPE_CHECKING:
+    from kiosk.services.session import SessionService
 
 
 class LoginScreen(Screen):
@@ -20,7 +25,7 @@ class LoginScreen(Screen):
 
     def __init__(
         self,
-        session: SessionService,
+        session: Callable[[], SessionService],
         runner: JobRunner,
         unit_name: str,
         parent: QWidget | None = None,

@@ -3,11 +3,15 @@
 Shared by the login and lock screens. The password check (Argon2, about a second) runs as a job
 on the "store" resource, never on the GUI thread; the service's refusals (wrong password,
 locked for N minutes, disabled) are shown as they come, and the password field is emptied.
+The form is shown before the kiosk is composed: the job asks for the session service, which
+waits for the composition, so a password typed early is checked as soon as it can be.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -15,21 +19,32 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 from kiosk.domain.progress import ProgressSink
 from kiosk.domain.users import User
 from kiosk.i18n import N_
-from kiosk.services.session import SessionService
 from kiosk.ui.errors import ErrorBanner
 from kiosk.ui.jobs import Job, JobHandle, JobRunner
 from kiosk.ui.texts import TextBinder
+
+if TYPE_CHECKING:
+    from kiosk.services.session import SessionService
 
 STORE = "store"
 """The job resource of everything that reads or writes the database."""
 
 
 class SignInForm(QWidget):
-    """Emits ``signed_in`` with the account once the service accepts the password."""
+    """Emits ``signed_in`` with the account once the service accepts the password.
+
+    ``session`` gives the session service; it is called in the sign-in job (off the GUI
+    thread) and may wait there for the kiosk to be composed.
+    """
 
     signed_in = Signal(object)
 
-    def __init__(self, session: SessionService, runner: JobRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: Callable[[], SessionService],
+        runner: JobRunner,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._session = session
         self._runner = runner
@@ -79,7 +94,7 @@ class SignInForm(QWidget):
         self.banner.clear()
 
         def work(progress: ProgressSink, cancel: threading.Event) -> User:
-            return self._session.login(username, password)
+            return self._session().login(username, password)
 
         handle = self._runner.prepare(Job("sign in", STORE, work))
         handle.succeeded.connect(self._on_success)

@@ -37,12 +37,20 @@ class KioskStatusBar(QStatusBar):
         self._user = QLabel(self)
         station = QLabel(unit_name, self)
         station.setProperty(DATA_PROPERTY, True)
-        self._checks = {check.key: check for check in checks}
-        self._states = {key: CheckState.WAITING for key in self._checks}
         self._equipment = QLabel(self)
         self.addWidget(self._user)
         self.addWidget(self._equipment, 1)
         self.addPermanentWidget(station)
+        self.set_checks(checks)
+
+    def set_checks(self, checks: list[SelfTestCheck]) -> None:
+        """Show the equipment of ``checks``, none of them checked yet.
+
+        The desktop app's window opens before the kiosk is composed, with no checks; they come
+        with the composition.
+        """
+        self._checks = {check.key: check for check in checks}
+        self._states = {key: CheckState.WAITING for key in self._checks}
         self.retranslate()
 
     def set_user(self, user: User | None) -> None:

@@ -124,7 +124,7 @@ def open_window(
         printer=lambda: pdf_printer(folder),
     )
     shell_station = ShellStation(kiosk, station.passwords, simulated_devices(folder))
-    window = MainWindow(context, real_checks(shell_station), Placement(CITIZEN_SCREEN))
+    window = MainWindow.composed(context, real_checks(shell_station), Placement(CITIZEN_SCREEN))
     qtbot.addWidget(window)
     qtbot.addWidget(window.citizen)
     window.resize(1280, 800)

@@ -107,7 +107,7 @@ def open_window(
         counter=counter,
         printer=lambda: printer,
     )
-    window = MainWindow(context, [], Placement(QRect(1400, 0, 1024, 768)))
+    window = MainWindow.composed(context, [], Placement(QRect(1400, 0, 1024, 768)))
     window.resize(1280, 800)
     window.show()
     window.activateWindow()
