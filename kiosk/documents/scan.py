@@ -1,9 +1,10 @@
 """One scan of one card side: the entry point the command line and the services call.
 
 ``scan`` takes a file's path or bytes, ``scan_image`` pixels; both run the steps in order (find
-the card, flatten it, turn it upright, check its quality, decode and parse its QR, cross-check
-with a chip read) and return one frozen ``ScanResult``. Files that cannot be images raise typed
-errors; everything found about a readable image, good or bad, is in the result, so the officer
+the card, flatten it, decode its QR, turn it upright by the QR symbol, else the CCCD layout,
+else the text's baselines, check its quality, parse the QR, cross-check with a chip read) and
+return one frozen ``ScanResult``. Files that cannot be images raise typed errors; everything
+found about a readable image, good or bad, is in the result, so the officer
 sees the flat image with its reasons and decides to retake.
 """
 
@@ -24,9 +25,11 @@ from kiosk.documents.layouts import bhyt, cccd, gplx
 from kiosk.documents.layouts.bhyt import BhytQr
 from kiosk.documents.layouts.cccd import CccdAccess
 from kiosk.documents.layouts.gplx import GplxQr
-from kiosk.documents.qr import decode_card_qr
+from kiosk.documents.qr import QrCode, decode_card_qr
 from kiosk.documents.quality import Quality, assess
+from kiosk.documents.text_orientation import is_upside_down_by_text
 from kiosk.documents.warp import (
+    FlatCard,
     flatten,
     is_upside_down_by_layout,
     is_upside_down_by_symbol,
@@ -123,12 +126,20 @@ def scan_image(
         return ScanResult(kind, found=False)
     card = flatten(image, outline.corners)
     code = decode_card_qr(image, outline.corners, card.image)
-    upside_down = is_upside_down_by_symbol(code) if code else is_upside_down_by_layout(card, kind)
+    upside_down = _is_upside_down(card, kind, code)
     if upside_down:
         card = turn_half(card)
     quality = assess(card.image, outline.long_side, len(outline.hidden))
     result = ScanResult(kind, True, card.corners, upside_down is not None, card.image, quality)
     return _with_qr(result, code.text if code else None, chip)
+
+
+def _is_upside_down(card: FlatCard, kind: DocumentKind, code: QrCode | None) -> bool | None:
+    """The surest cue first: the read QR symbol's corner order, the CCCD layout, the text."""
+    if code is not None:
+        return is_upside_down_by_symbol(code)
+    by_layout = is_upside_down_by_layout(card, kind)
+    return by_layout if by_layout is not None else is_upside_down_by_text(card.image)
 
 
 def _with_qr(result: ScanResult, text: str | None, chip: Mapping[str, object] | None) -> ScanResult:

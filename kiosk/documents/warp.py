@@ -4,7 +4,8 @@ The flat card is ``FLAT_SIZE`` pixels, at least the 1000 x 630 the checks and th
 in the ID-1 aspect. Which way up it is comes from content, never from the photograph's own
 orientation: the QR symbol's corner order shows how the card is turned, since every layout
 prints its QR upright. Without a readable symbol the CCCD 2021 front is turned by where its QR
-is printed (top right, facts 3.1); for other layouts the orientation stays unknown, and says so.
+is printed (top right, facts 3.1); other layouts by their text's baselines
+(``text_orientation``); when nothing decides, the orientation stays unknown, and says so.
 """
 
 from __future__ import annotations

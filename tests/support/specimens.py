@@ -323,6 +323,14 @@ def make_card(kind: Kind, person: Person) -> Card:
     return Card(kind, person, image, payload)
 
 
+def without_qr(card: Card) -> Card:
+    """``card`` with its QR symbol painted over in the card's colour (a symbol nobody can read)."""
+    image = card.image.copy()
+    x, y, size = (round(v * TEMPLATE_WIDTH) for v in _QR_BOX[card.kind])
+    image[y : y + size, x : x + size] = _CARD_COLOUR[card.kind][::-1]
+    return dataclasses.replace(card, image=image)
+
+
 @functools.cache
 def _family(path: str) -> str:
     families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(path))
