@@ -2,7 +2,8 @@
 
 The rows are the schema at its newest; ``central.migrations`` builds and upgrades a database to
 it step by step, and a test compares the two. Times are stored as naive UTC and read back aware.
-On SQLite every connection gets WAL, foreign keys and a busy timeout, and transactions begin
+On SQLite every connection gets WAL, ``synchronous=FULL``, foreign keys and a busy timeout, and
+transactions begin
 ``IMMEDIATE`` so two writers wait for each other instead of failing on a lock upgrade (read-only
 sessions begin ``DEFERRED``: under WAL a reader never waits for a writer).
 """
@@ -225,7 +226,10 @@ def session_factory(engine: Engine, *, reads: bool = False) -> sessionmaker[Sess
 
 def _on_sqlite_connect(connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     connection.isolation_level = None  # SQLAlchemy's recipe: we issue BEGIN ourselves
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000"):
+    # synchronous=FULL (SQLite's default, said here): a commit is on disk before the server
+    # acknowledges what it stored.
+    pragmas = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000")
+    for pragma in pragmas:
         connection.execute(f"PRAGMA {pragma}")
 
 
