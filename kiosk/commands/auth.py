@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
-from kiosk.app import Kiosk
 from kiosk.commands.base import UsageError
 from kiosk.demo_accounts import ADMIN, SUPERVISOR, ensure_demo_accounts
 from kiosk.domain.users import User
 from kiosk.i18n import _
+
+if TYPE_CHECKING:
+    # Every command group imports this module to register its options, ``kiosk --help`` all
+    # of them: the composition root loads when a command composes (``CommandContext.kiosk``).
+    from kiosk.app import Kiosk
 
 
 def add_admin_option(parser: argparse.ArgumentParser) -> None:
