@@ -37,12 +37,7 @@ SIM_PCSC_READER = "Virtual PCD 00 00"
 def simulated_card_reader(
     settings: Settings, citizen: str | None = None, fault: str | None = None
 ) -> CardReader:
-    """The simulated reader holding a demo citizen's card (demo mode only).
-
-    Raises:
-        DomainError: READER_REFUSED outside demo mode.
-        ValidationFailed: an unknown citizen or fault name.
-    """
+    """The simulated reader holding a demo citizen's card (``simulated_card``; demo only)."""
     from kiosk.devices.sim.reader import SimulatedReader
 
     return SimulatedReader(simulated_card(settings, citizen, fault))

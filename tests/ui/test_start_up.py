@@ -53,11 +53,12 @@ shell.close()
 """
 
 
-def test_the_login_screen_comes_up_without_the_heavy_libraries(station: Station) -> None:
+def _login_in_child(code: str, station: Station) -> list[str]:
+    """Run ``code`` in a fresh interpreter on the station's data; the modules it had loaded."""
     data = station.kiosk.settings.data_dir
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data)],
+        [sys.executable, "-c", code, str(data)],
         capture_output=True,
         text=True,
         check=True,
@@ -66,7 +67,12 @@ def test_the_login_screen_comes_up_without_the_heavy_libraries(station: Station)
     )
     found = json.loads(done.stdout.splitlines()[-1])
     assert found["screen"] == "login"
-    loaded = {name.split(".")[0] for name in found["modules"]}
+    modules: list[str] = found["modules"]
+    return modules
+
+
+def test_the_login_screen_comes_up_without_the_heavy_libraries(station: Station) -> None:
+    loaded = {name.split(".")[0] for name in _login_in_child(CHILD, station)}
     assert loaded.isdisjoint(DEFERRED), sorted(loaded & set(DEFERRED))
 
 
@@ -103,19 +109,7 @@ def test_the_desktop_app_shows_its_login_screen_before_loading_the_services(
     station: Station,
 ) -> None:
     # The composition is held back, so the modules loaded are those of the way to the window.
-    data = station.kiosk.settings.data_dir
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-c", OPENING_CHILD, str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    found = json.loads(done.stdout.splitlines()[-1])
-    assert found["screen"] == "login"
-    assert set(found["modules"]).isdisjoint(SERVICES_STACK)
+    assert set(_login_in_child(OPENING_CHILD, station)).isdisjoint(SERVICES_STACK)
 
 
 @pytest.mark.usefixtures("_keep_hooks")
