@@ -5,8 +5,10 @@ Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui.py [--runs 5] [-
 * Cold start: a fresh process per run running the real entry point, ``kiosk --demo`` through
   ``kiosk.cli.main`` (warm disk cache: one unmeasured run first creates the demo database and
   accounts), from spawning the interpreter to the login screen being shown with the event loop
-  running; the median of the runs is printed. The child creates the QApplication first (the
-  app would create it a little later) only to hook a timer that reports the login screen.
+  running, and to the kiosk composed behind it (the screens behind the login added; a sign-in
+  submitted earlier waits for that); the medians of the runs are printed. The child creates the
+  QApplication first (the app would create it a little later) only to hook a timer that
+  reports the login screen.
 * Stall: an event-loop latency probe (a 5 ms timer whose lateness is recorded) on the shown
   window while background jobs load the process, as the enrolment screens do: "loaded" is
   simulated chip reads one after another on the "card" resource (the in-process emulator, so

@@ -107,7 +107,6 @@ class Shell:
     window: MainWindow
     runner: JobRunner
     errors: Bridge
-    services: Future[ShellServices]
 
     def close(self) -> None:
         """Stop the jobs (they check their cancel event) and wait for them, then close."""
@@ -186,7 +185,7 @@ def _show(window: MainWindow, frame: ShellFrame) -> Shell:
     install_excepthook(errors)
     window.resize(1280, 800)
     window.show()
-    return Shell(window, frame.runner, errors, frame.services)
+    return Shell(window, frame.runner, errors)
 
 
 def install_excepthook(errors: Bridge) -> None:
