@@ -99,10 +99,7 @@ class Composed:
 
 @dataclass(slots=True)
 class Shell:
-    """The running desktop app: its window, its job runner and the error channel.
-
-    ``services`` resolves once the kiosk is composed (at once for ``start``).
-    """
+    """The running desktop app: its window, its job runner and the error channel."""
 
     window: MainWindow
     runner: JobRunner
