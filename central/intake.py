@@ -33,11 +33,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from central import jose
 from central.db import KioskRow, PacketDocumentRow, PacketRow, VerdictRow
-from central.decision import ACCEPTED, Decision, decide
+from central.decision import ACCEPTED, Decision, Judge
 from central.errors import ProtocolError
 from central.keys import ServerKeys
 from central.registry import Caller
-from kiosk.emrtd import TrustStore
 from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
 
 _log = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ class IntakeSettings:
     keys: ServerKeys
     encryption_kid: str
     signing_kid: str
-    trust: TrustStore
+    judge: Judge
     demo: bool
     activation_delay: dt.timedelta
     known_versions: Collection[int] = KNOWN_VERSIONS
@@ -112,12 +111,13 @@ class Intake:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the decision thread after the packet it is deciding."""
+        """Stop the decision thread after the batch it is deciding, then its worker processes."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self._settings.judge.close()
 
     def receive(self, caller: Caller, packet_id: str, body: bytes, remember: Remember) -> Receipt:
         """Take the JWE ``body`` that ``caller`` sent under ``Idempotency-Key: packet_id``.
@@ -192,12 +192,9 @@ class Intake:
             with self._reads() as session:
                 pending = session.scalars(query.order_by(PacketRow.received_at).limit(limit)).all()
             now = self._clock()
-            judged = [
-                (packet, decide(packet, self._settings.trust, now.date()))
-                for packet in map(self._pending_packet, pending)
-                if packet is not None
-            ]
-            self._record_decisions(judged, now)
+            packets = [p for p in map(self._pending_packet, pending) if p is not None]
+            decisions = self._settings.judge(packets, now.date())
+            self._record_decisions(list(zip(packets, decisions, strict=True)), now)
             return len(pending)
 
     def _decide_loop(self) -> None:

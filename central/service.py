@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from central import jose
 from central.bundles import Bundles
 from central.db import create_server_engine, session_factory
+from central.decision import Judge
 from central.intake import Intake, IntakeSettings
 from central.keys import load_or_create
 from central.migrations import migrate
@@ -50,6 +51,7 @@ class Settings:
         trust_dir: the CSCA folder Passive Authentication trusts; None trusts nothing.
         tls_cert: a certificate to serve instead of the self-signed one (with ``tls_key``).
         tls_key: its key.
+        decision_processes: worker processes that decide packets (0: the decision thread).
     """
 
     data_dir: Path
@@ -59,6 +61,7 @@ class Settings:
     trust_dir: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    decision_processes: int = 0
 
     @property
     def database(self) -> str:
@@ -107,7 +110,7 @@ class Central:
             keys=self.keys,
             encryption_kid=self.encryption_kid,
             signing_kid=self.signing_kid,
-            trust=trust,
+            judge=Judge(trust, settings.trust_dir, settings.decision_processes),
             demo=settings.demo,
             activation_delay=settings.delay,
         )

@@ -225,6 +225,26 @@ def test_a_forged_chip_is_declined(server: Server, kiosk: TestKiosk) -> None:
     assert _verdicts(server, kiosk)[-1]["reason"] == "chip_not_genuine"
 
 
+def test_decisions_in_a_worker_process_are_the_same(tmp_path: Path, pki_folder: Path) -> None:
+    # central serve --decision-processes 1: Passive Authentication in a process of its own,
+    # with the trust store loaded there from the same folder.
+    server = make_server(tmp_path / "central", pki_folder, processes=1)
+    try:
+        kiosk = TestKiosk()
+        server.register(kiosk)
+        genuine = server.packet(kiosk)
+        _deliver(server, kiosk, genuine)
+        forged = server.packet(kiosk)
+        files = dataclasses.replace(forged.chip.files, dg13=forged.chip.files.dg13[:-1] + b"X")
+        forged = dataclasses.replace(forged, chip=dataclasses.replace(forged.chip, files=files))
+        _deliver(server, kiosk, forged)
+        decided = {(v["packet_id"], v["verdict"], v["reason"]) for v in _verdicts(server, kiosk)}
+    finally:
+        server.central.close()
+    assert (genuine.packet_id, "activated", None) in decided
+    assert (forged.packet_id, "declined", "chip_not_genuine") in decided
+
+
 def test_a_chip_from_an_unknown_signer_is_declined(
     server: Server, kiosk: TestKiosk, tmp_path: Path
 ) -> None:
