@@ -5,6 +5,7 @@
 * Every test fails if it logs a WARNING or worse that it did not declare with
   ``logfail.allow(...)`` (qutebrowser's logfail idea): warnings are never noise.
 * No test reads the machine's settings or writes to the user's folders.
+* No test leaves a thread or a child process of its own running (``_nothing_left_running``).
 * ``demo_run`` gives a test its own copy of the session's one headless demo
   (``tests/support/demo_run.py``).
 """
@@ -12,8 +13,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -106,6 +109,33 @@ def _isolated_environment(
         monkeypatch.delenv(name, raising=False)
 
 
+LINGER_SECONDS = 2.0
+"""How long a thread or process the test stopped may take to end before it counts as left."""
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running() -> Iterator[None]:
+    """Fail a test that leaves a non-daemon thread or a multiprocessing child running.
+
+    A leaked server thread or worker process outlives its test and can still be running when
+    a later test (a Qt one) tears down. As a function-scoped autouse fixture this starts after
+    the module and session fixtures (their threads and processes are not the test's) and ends
+    after the test's other fixtures have closed what they opened. Daemon threads are left out:
+    Python's own helpers (a multiprocessing queue's feeder) are daemons that end with their owner.
+    """
+    threads = set(threading.enumerate())
+    children = set(multiprocessing.active_children())
+    yield
+    left_threads = [t for t in threading.enumerate() if t not in threads and not t.daemon]
+    left_children = [p for p in multiprocessing.active_children() if p not in children]
+    for running in (*left_threads, *left_children):
+        running.join(LINGER_SECONDS)
+    left = [f"thread {t.name!r}" for t in left_threads if t.is_alive()]
+    left += [f"process {p.name!r} (pid {p.pid})" for p in left_children if p.is_alive()]
+    if left:
+        pytest.fail("left running after the test: " + ", ".join(left), pytrace=False)
+
+
 @pytest.fixture
 def repo_root() -> Path:
     """The checkout's top folder."""
@@ -121,8 +151,7 @@ def gui_thread_collection(qapp: object) -> Iterator[None]:
     a random segfault. Torn down after the module's own fixtures, so what they leave is
     collected here too.
     """
-    from kiosk.ui.collector import GuiThreadCollector
+    from kiosk.ui.collector import gui_thread_collection as collecting
 
-    collector = GuiThreadCollector()
-    yield
-    collector.stop()
+    with collecting():
+        yield
