@@ -18,7 +18,8 @@ from the first request to the last verdict applied. Because the machine is share
 the kiosk process and the server process spent per packet is printed too, and the rate the two
 would allow on this machine's cores if nothing else ran (``cpu_bound_applications_per_second``:
 the requests in flight overlap the kiosk's and the server's work, so the bound is the busier
-process, or both together spread over the cores, whichever is lower). The memory figure is the
+process, or all of them together spread over the cores, whichever is lower; the server's
+decision worker processes are counted apart). The memory figure is the
 peak resident size (``ru_maxrss``) of a separate kiosk process (composed from its settings file
 as ``kiosk sync run`` is) delivering the first 300 packets of a backlog of each size: the relay
 holds one claimed batch (five packets) and three in flight at most, and what grows with the
@@ -137,15 +138,18 @@ def _run(
     template = _Template(kiosk, settings, args.size_kb * 1024)
     made = template.backlog(args.count)
     sync = kiosk.services.sync
-    start, cpu, server_cpu = time.perf_counter(), time.process_time(), _cpu_seconds(server_pid)
+    start, cpu, server_before = time.perf_counter(), time.process_time(), _tree_cpu(server_pid)
     status = sync.run_once()
     while status.undelivered:
         status = sync.run_once()
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu
-    server_cpu = _cpu_seconds(server_pid) - server_cpu
+    server_after = _tree_cpu(server_pid)
+    server_cpu = server_after[server_pid] - server_before[server_pid]
+    workers_cpu = sum(t - server_before.get(p, 0.0) for p, t in server_after.items()) - server_cpu
     cores = os.cpu_count() or 1
-    per_packet_cpu = max(cpu, server_cpu, (cpu + server_cpu) / cores) / args.count
+    busiest = max(cpu, server_cpu, workers_cpu, (cpu + server_cpu + workers_cpu) / cores)
+    per_packet_cpu = busiest / args.count
     print(f"delivered {args.count} packets in {elapsed:.1f} s", file=sys.stderr)
     memory = {
         size: _peak_memory(template, settings, root, size)
@@ -167,6 +171,7 @@ def _run(
         "applications_per_second": round(args.count / elapsed, 1),
         "kiosk_cpu_ms_per_packet": round(cpu / args.count * 1000, 1),
         "server_cpu_ms_per_packet": round(server_cpu / args.count * 1000, 1),
+        "server_decision_workers_cpu_ms_per_packet": round(workers_cpu / args.count * 1000, 1),
         "cpu_bound_applications_per_second": round(1 / per_packet_cpu, 1),
         "target_per_second": TARGET_PER_SECOND,
         "undelivered_after": status.undelivered,
@@ -174,6 +179,19 @@ def _run(
         "peak_rss_mb_by_backlog": {str(k): round(v / 1024, 1) for k, v in memory.items()},
         "peak_rss_spread_percent": round((max(peaks) / min(peaks) - 1) * 100, 1) if peaks else None,
     }
+
+
+def _tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of process ``pid`` and of each of its children (decision workers)."""
+    found = {pid: _cpu_seconds(pid)}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found[int(stat.parent.name)] = _cpu_seconds(int(stat.parent.name))
+    return found
 
 
 def _cpu_seconds(pid: int) -> float:
