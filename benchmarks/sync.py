@@ -50,17 +50,14 @@ from kiosk import app
 from kiosk.config import PathSettings, ServerSettings, Settings, load_settings
 from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.sim import citizens
-from kiosk.devices.sim.pki import load_or_create
 from kiosk.domain.application import Application, ApplicationState
 from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.evidence import DocumentEvidence
 from kiosk.domain.ids import new_application_id
-from kiosk.domain.users import User
 from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.chip_reading import AccessInput
 from kiosk.services.consent import consent_record
 from kiosk.sync import schema
-from kiosk.sync.child import CentralChild
 from kiosk.sync.envelope import PacketSealer
 from kiosk.sync.outbox import PacketOutbox
 from kiosk.sync.packet import PacketSource, build_packet
@@ -80,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     kiosk = app.build(settings)
     ensure_demo_accounts(kiosk)
     admin = kiosk.services.session.assume_demo_user(ADMIN)
-    child = _start_central(kiosk, settings, root / "central", admin, args.decision_processes)
+    options = ("--decision-processes", str(args.decision_processes))
+    child = app.start_demo_central(kiosk, root / "central", admin, options)
     try:
         server_pid = child.ready.pid if child.ready else 0
         figures = _run(kiosk, settings, root, args, server_pid)
@@ -90,21 +88,6 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(figures, indent=2))
     return 0
-
-
-def _start_central(
-    kiosk: app.Kiosk, settings: Settings, folder: Path, admin: User, processes: int
-) -> CentralChild:
-    """``app.start_demo_central``, with ``--decision-processes`` given to the server."""
-    trust_dir = load_or_create(settings.sim_dir / "pki").trust_dir
-    child = CentralChild(folder, trust_dir, extra=("--decision-processes", str(processes)))
-    ready = child.start()
-    try:
-        kiosk.services.sync.connect_demo_server(admin, ready.url, ready.pin, ready.invite)
-    except BaseException:
-        child.stop()
-        raise
-    return child
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
