@@ -28,6 +28,7 @@ from kiosk.messages import describe
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.citizen.window import current_placement
+from kiosk.ui.collector import gui_thread_collection
 from kiosk.ui.context import ShellContext, ShellFrame, ShellServices, resolved
 from kiosk.ui.errors import ErrorDialog, message_for
 from kiosk.ui.jobs import Job, JobHandle, JobRunner
@@ -73,8 +74,14 @@ QWidget#citizenWindow { background: #f4f8fb; }
 
 
 def configure(app: QApplication) -> None:
-    """Font, style and names of the application (tests and screenshots use it too)."""
+    """Font, style and names of the application (tests and screenshots use it too).
+
+    A second call changes nothing: replacing the style repolishes every widget, and a closed
+    window still awaiting deletion does not survive that.
+    """
     app.setApplicationName("kiosk")
+    if app.styleSheet() == STYLE:
+        return
     app.setStyle("Fusion")
     app.setFont(QFont(FONT_FAMILY, FONT_POINTS))
     app.setStyleSheet(STYLE)
@@ -211,8 +218,9 @@ def run(settings: Settings, compose: Callable[[], Composed], composed: Callable[
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
-    shell = open_shell(settings, compose, composed)
-    code = app.exec()
-    shell.close()
+    with gui_thread_collection(app):
+        shell = open_shell(settings, compose, composed)
+        code = app.exec()
+        shell.close()
     log.info("desktop app closed with %s", code)
     return code

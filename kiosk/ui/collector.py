@@ -14,6 +14,8 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -67,3 +69,13 @@ class GuiThreadCollector(QObject):
         gc.collect()
         if self._was_enabled:
             gc.enable()
+
+
+@contextmanager
+def gui_thread_collection(parent: QObject | None = None) -> Iterator[None]:
+    """Collect cycles only on this (the GUI) thread for the time of the ``with`` block."""
+    collector = GuiThreadCollector(parent)
+    try:
+        yield
+    finally:
+        collector.stop()

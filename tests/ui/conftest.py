@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -45,6 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOTICE))
+            item.add_marker(pytest.mark.usefixtures("gui_thread_collection"))
 
 
 @pytest.fixture
@@ -91,6 +93,17 @@ def _vietnamese(qapp: QApplication) -> Iterator[None]:
     set_language("vi")
     yield
     set_language("vi")
+
+
+@pytest.fixture(autouse=True)
+def _closed_windows_deleted(qapp: QApplication) -> Iterator[None]:
+    """Delete the windows pytest-qt closed after the test, as the app's event loop would.
+
+    pytest-qt only asks for their deletion; ``processEvents`` never performs it, so without
+    this a closed window would live on, half torn down, into the next tests.
+    """
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def station_equipment(station: Station) -> Equipment:

@@ -31,6 +31,7 @@ from kiosk.messages import describe
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.services.first_run import MachineSetup
 from kiosk.ui.application import configure
+from kiosk.ui.collector import gui_thread_collection
 from kiosk.ui.first_run.pages import (
     AccountsPage,
     DevicesPage,
@@ -218,10 +219,11 @@ def run_first_run(backend: FirstRunBackend, data_dir: Path, backup_dir: Path) ->
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 - a GUI process
     configure(app)
-    runner = JobRunner()
-    wizard = FirstRunWizard(backend, runner, data_dir, backup_dir)
-    wizard.resize(900, 700)
-    accepted = wizard.exec() == QWizard.DialogCode.Accepted
-    runner.cancel_all()
-    runner.wait_for_done(5_000)
+    with gui_thread_collection(app):
+        runner = JobRunner()
+        wizard = FirstRunWizard(backend, runner, data_dir, backup_dir)
+        wizard.resize(900, 700)
+        accepted = wizard.exec() == QWizard.DialogCode.Accepted
+        runner.cancel_all()
+        runner.wait_for_done(5_000)
     return 0 if accepted else 1
