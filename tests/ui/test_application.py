@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.demo_accounts import OFFICER
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.messages import UserMessage
-from kiosk.ui.application import install_excepthook, start
+from kiosk.ui.application import configure, install_excepthook, start
 from kiosk.ui.bridges import Bridge
 from kiosk.ui.errors import ErrorDialog, message_for
 from kiosk.ui.main_window import LOGIN
@@ -81,3 +81,13 @@ def test_a_finished_self_test_run_is_reported_to_the_composition_root(
         qtbot.waitUntil(lambda: results == [True], timeout=30_000)
     finally:
         shell.close()
+
+
+def test_configuring_again_keeps_the_style_the_widgets_were_polished_with(
+    qapp: QApplication,
+) -> None:
+    configure(qapp)
+    style = qapp.style()
+    configure(qapp)
+    assert qapp.style() is style
+    assert qapp.font().family() == "DejaVu Sans"
