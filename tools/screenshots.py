@@ -2,12 +2,15 @@
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
 Runs the real app (``kiosk.ui.application.start``) in demo mode on a throw-away data folder,
-with the demo's simulated card reader and file camera and scanner,
-signs in with the demo accounts, walks the screens and saves ``<screen>.<language>.png`` into
-``docs/screenshots/`` by default. The DEMO watermark is on every picture, as in the demo.
+with the demo's simulated card reader and file camera and scanner, signs in with the demo
+accounts, walks the screens and saves ``<screen>.<language>.png`` into ``docs/screenshots/``
+by default. The enrolment screens are photographed through one application on the demo's
+simulated devices (its face worker process included), then the supervisor's review screens
+with that application in the queue. The DEMO watermark is on every picture, as in the demo.
 The self-test is shown with a printer, the server's time and the disk's encryption given by
 the script (the machine that makes the pictures may have none of them). The pictures are
-saved with 256 colours, which keeps each under about 40 KB.
+saved with 256 colours, which keeps each under about 30 KB, the photographs' screens (the
+face step, the review) under about 75 KB.
 """
 
 from __future__ import annotations
@@ -19,25 +22,37 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import build
+from kiosk import app
+from kiosk.app import Kiosk, build
 from kiosk.config import PathSettings, Settings
 from kiosk.demo_accounts import ADMIN, OFFICER, SUPERVISOR, ensure_demo_accounts
 from kiosk.devices.camera.files import FileCamera
 from kiosk.devices.scanner.files import FileScanner
+from kiosk.devices.sim import citizens
 from kiosk.devices.sim.reader import simulated_reader
+from kiosk.domain.citizen import Citizen
+from kiosk.face.worker import FaceWorker
 from kiosk.i18n import N_
+from kiosk.services.counter import CounterService
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import Shell, start
 from kiosk.ui.citizen.pictures import Picture
+from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import PREPARING, CitizenPage, CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
+from kiosk.ui.context import ShellContext
+from kiosk.ui.jobs import JobRunner
 from kiosk.ui.language import switch_language
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.screens.enrol.base import CONFIRM, CONTACT, DOCUMENTS, DONE
 from kiosk.ui.screens.home import SELF_TEST
+from kiosk.ui.screens.review.base import DETAIL, OUTBOX, QUEUE, REPORT
 from kiosk.ui.self_test_checks import Equipment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +118,104 @@ def walk(shell: Shell, passwords: dict[str, str], out: Path) -> None:
     save(window, out, "home-admin")
 
 
+def enrolment_and_review(kiosk: Kiosk, passwords: dict[str, str], out: Path) -> None:
+    """The enrolment screens through one application, then the supervisor's review screens.
+
+    The demo's own devices: the first demo citizen's card on the simulated reader, their face
+    on the simulated camera performing the liveness cues, their specimen cards under the
+    simulated document camera. Jobs run inline, so each key's work is done when it returns.
+    The citizen types their phone number on their own window, as at the counter.
+    """
+    settings = kiosk.settings
+    record = citizens.list_citizens()[0]
+    citizen = record.citizen
+    with FaceWorker() as engine, tempfile.TemporaryDirectory() as printed:
+        devices = CounterService(
+            app.chip_reading(settings),
+            app.simulated_card_reader(settings),
+            app.simulated_camera(settings, record),
+            engine,
+            settings.face.match_threshold,
+            lambda observed: app.liveness(kiosk, observed),
+            lambda kind: app.simulated_scanner(settings, record, kind),
+        )
+        printer = QPrinter()
+        printer.setOutputFileName(str(Path(printed) / "slip.pdf"))
+        context = ShellContext(
+            settings,
+            kiosk.services,
+            JobRunner(inline=True),
+            CitizenViewModel(),
+            counter=lambda: devices,
+            printer=lambda: printer,
+        )
+        window = MainWindow.composed(context, [], Placement(QRect(1400, 0, *SIZE)))
+        window.resize(*SIZE)
+        window.show()
+        window.activateWindow()
+        wait_until(lambda: QApplication.focusWidget() is not None)
+        sign_in(window, OFFICER, passwords[OFFICER], expect_user=True)
+        try:
+            _enrol(window, citizen, out)
+            window.sign_out()
+            sign_in(window, SUPERVISOR, passwords[SUPERVISOR], expect_user=True)
+            _review(window, out)
+        finally:
+            window.citizen.close()
+            window.close()
+
+
+def _key(key: Qt.Key) -> None:
+    widget = QApplication.focusWidget()
+    if widget is None:
+        raise RuntimeError("no widget has the focus")
+    QTest.keyClick(widget, key)
+
+
+def _enrol(window: MainWindow, citizen: Citizen, out: Path) -> None:
+    _key(Qt.Key.Key_F3)  # new application
+    save(window, out, "enrol-access")
+    sex = "Nam" if citizen.sex.value == "M" else "N?"
+    born = citizen.date_of_birth.strftime("%d%m%Y")
+    issued = (citizen.date_of_issue or citizen.date_of_birth).strftime("%d%m%Y")
+    focused = QApplication.focusWidget()
+    assert focused is not None  # noqa: S101 - the access screen's field has it
+    QTest.keyClicks(focused, f"{citizen.id_number}||?|{born}|{sex}|?|{issued}")
+    _key(Qt.Key.Key_Return)  # the QR scanner's own Enter: the chip is read
+    save(window, out, "enrol-chip")
+    _key(Qt.Key.Key_Return)  # the chip verdict, acknowledged: the face step runs
+    save(window, out, "enrol-face")
+    _key(Qt.Key.Key_Return)  # liveness witnessed and the face decision, acknowledged
+    wait_until(lambda: window.current_name() == CONTACT)
+    save(window, out, "enrol-contact")
+    save(window.citizen, out, "citizen-contact")
+    window.show_screen(DOCUMENTS)
+    save(window, out, "enrol-documents")
+    window.show_screen(CONTACT)
+    window.citizen.activateWindow()
+    wait_until(lambda: QApplication.focusWidget() is window.citizen.contact.phone)
+    QTest.keyClicks(window.citizen.contact.phone, "0912345678")
+    _key(Qt.Key.Key_Return)
+    wait_until(lambda: window.current_name() == CONFIRM)
+    save(window, out, "enrol-confirm")
+    save(window.citizen, out, "citizen-confirm")
+    _key(Qt.Key.Key_Return)  # the citizen confirms: submitted
+    wait_until(lambda: window.current_name() == DONE)
+    save(window, out, "enrol-done")
+
+
+def _review(window: MainWindow, out: Path) -> None:
+    window.show_screen(QUEUE)
+    save(window, out, "review-queue")
+    _key(Qt.Key.Key_Return)  # open the first application
+    wait_until(lambda: window.current_name() == DETAIL)
+    save(window, out, "review-detail")
+    window.show_screen(OUTBOX)
+    save(window, out, "review-outbox")
+    window.show_screen(REPORT)
+    save(window, out, "review-report")
+
+
 CITIZEN_PAGES = {
     "citizen-card": CitizenPage(
         N_("Mời đặt thẻ căn cước"),
@@ -166,6 +279,7 @@ def main(out: Path) -> None:
             citizen_screen(out)
         finally:
             shell.close()
+        enrolment_and_review(kiosk, passwords, out)
     app.quit()
 
 
