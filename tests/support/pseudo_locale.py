@@ -3,6 +3,7 @@ visible text without the wrapping did not come from the catalogue."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ OPEN, CLOSE = "⟪", "⟫"
 WRAPPED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
 
 
+@functools.cache  # extraction reads every source file (seconds); the catalogue is only read
 def _extract() -> Catalog:
     spec = importlib.util.spec_from_file_location(
         "update_catalogue", ROOT / "tools/update_catalogue.py"
