@@ -39,7 +39,6 @@ from kiosk.devices.sim.reader import simulated_reader
 from kiosk.domain.citizen import Citizen
 from kiosk.face.worker import FaceWorker
 from kiosk.i18n import N_
-from kiosk.services.counter import CounterService
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import Shell, start
 from kiosk.ui.citizen.pictures import Picture
@@ -121,24 +120,16 @@ def walk(shell: Shell, passwords: dict[str, str], out: Path) -> None:
 def enrolment_and_review(kiosk: Kiosk, passwords: dict[str, str], out: Path) -> None:
     """The enrolment screens through one application, then the supervisor's review screens.
 
-    The demo's own devices: the first demo citizen's card on the simulated reader, their face
-    on the simulated camera performing the liveness cues, their specimen cards under the
-    simulated document camera. Jobs run inline, so each key's work is done when it returns.
-    The citizen types their phone number on their own window, as at the counter.
+    The demo's own devices, as the desktop demo composes them (``kiosk.app.counter_service``):
+    the first demo citizen's card on the simulated reader, their face on the simulated camera
+    performing the liveness cues, their specimen cards under the simulated document camera.
+    Jobs run inline, so each key's work is done when it returns. The citizen types their
+    phone number on their own window, as at the counter.
     """
     settings = kiosk.settings
-    record = citizens.list_citizens()[0]
-    citizen = record.citizen
+    citizen = citizens.list_citizens()[0].citizen
     with FaceWorker() as engine, tempfile.TemporaryDirectory() as printed:
-        devices = CounterService(
-            app.chip_reading(settings),
-            app.simulated_card_reader(settings),
-            app.simulated_camera(settings, record),
-            engine,
-            settings.face.match_threshold,
-            lambda observed: app.liveness(kiosk, observed),
-            lambda kind: app.simulated_scanner(settings, record, kind),
-        )
+        devices = app.counter_service(kiosk, engine)
         printer = QPrinter()
         printer.setOutputFileName(str(Path(printed) / "slip.pdf"))
         context = ShellContext(

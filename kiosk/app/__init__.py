@@ -20,7 +20,13 @@ thread, after its login screen is up (``kiosk.commands.gui``).
 from kiosk.app.background import BackgroundWork
 from kiosk.app.central import start_demo_central
 from kiosk.app.compose import Kiosk, build
-from kiosk.app.counter import LazyCounter, document_scanning, face_capture, liveness
+from kiosk.app.counter import (
+    LazyCounter,
+    counter_service,
+    document_scanning,
+    face_capture,
+    liveness,
+)
 from kiosk.app.devices import (
     card_reader,
     card_readers,
@@ -40,6 +46,7 @@ __all__ = [
     "card_reader",
     "card_readers",
     "chip_reading",
+    "counter_service",
     "device_status",
     "document_scanning",
     "face_capture",
