@@ -49,8 +49,17 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
+OFFICER_PASSWORD = "correct horse"
+
+
+@pytest.fixture(scope="session")
+def officer_password_hash() -> str:
+    """The officer's Argon2 hash, computed once (about half a second each) for every store."""
+    return hash_password(OFFICER_PASSWORD)
+
+
 @pytest.fixture
-def store(tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
+def store(tmp_path: Path, clock: FrozenClock, officer_password_hash: str) -> Iterator[Store]:
     path = tmp_path / "db" / "kiosk.db"
     path.parent.mkdir()
     engine = create_store_engine(f"sqlite:///{path}")
@@ -60,7 +69,7 @@ def store(tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
     keys = unlock(sessions, custody, clock, None)
     officer = User(new_user_id(), "officer1", "Trần Văn Bình", "CA-1234", Role.OFFICER)
     with UnitOfWork(sessions, keys.ring) as uow:
-        uow.users.add(officer, hash_password("correct horse"), clock.now())
+        uow.users.add(officer, officer_password_hash, clock.now())
         uow.commit()
     yield Store(path, engine, sessions, custody, keys, clock, officer)
     engine.dispose()
