@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from kiosk.domain.users import Role, User
 from kiosk.services.consent import consent_record
 from tests.conftest import LogFail
 from tests.support.clock import FrozenClock
+from tests.support.staffed_kiosk import close
 
 PASSWORD = "mật-khẩu-dài-123"
 
@@ -30,9 +32,11 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def kiosk(tmp_path: Path, clock: FrozenClock) -> Kiosk:
+def kiosk(tmp_path: Path, clock: FrozenClock) -> Iterator[Kiosk]:
     settings = Settings(demo=True, paths=PathSettings(data_dir=str(tmp_path / "data")))
-    return build(settings, clock)
+    built = build(settings, clock)
+    yield built
+    close(built)
 
 
 def officer_of(kiosk: Kiosk) -> User:

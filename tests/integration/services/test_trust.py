@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kiosk.domain.errors import DomainError, ErrorCode
 from kiosk.domain.users import Role, User
 from kiosk.emrtd.auth.master_list import fingerprint
 from tests.support.clock import FrozenClock
+from tests.support.staffed_kiosk import close
 from tests.unit.emrtd.auth.conftest import CertMaker, Issued
 from tests.unit.emrtd.auth.test_master_list import ISSUER, LISTED, master_list
 
@@ -28,9 +30,11 @@ def csca() -> Issued:
 
 
 @pytest.fixture
-def kiosk(tmp_path: Path) -> Kiosk:
+def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
     settings = Settings(demo=True, paths=PathSettings(data_dir=str(tmp_path / "data")))
-    return build(settings, FrozenClock(datetime.now(UTC)))
+    built = build(settings, FrozenClock(datetime.now(UTC)))
+    yield built
+    close(built)
 
 
 @pytest.fixture
