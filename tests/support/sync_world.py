@@ -152,6 +152,7 @@ class SyncWorld:
         """Stop the server and the kiosk's connections."""
         self.central.stop()
         self.kiosk.relay.stop(5.0)
+        self.kiosk.operations.engine.dispose()
 
 
 def _now() -> datetime:
