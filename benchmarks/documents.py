@@ -218,6 +218,7 @@ _STAGES = (
     "flatten",
     "decode_card_qr",
     "is_upside_down_by_layout",
+    "is_upside_down_by_text",
     "assess",
 )
 
