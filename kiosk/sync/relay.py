@@ -2,17 +2,19 @@
 
 One round: encrypt packets held since before registration, then claim due rows oldest first in
 small batches (``CLAIM_BATCH``, rows not sent when the round ends go back to ``pending``) and
-send each alone (one packet per request, ``Idempotency-Key`` = packet id), recording each
-outcome in a short transaction of its own; then pull verdicts (cursor saved with their effects)
-and the configuration bundle; then note the server's clock. A crash between the server's answer
+send each alone (one packet per request, ``Idempotency-Key`` = packet id) from the relay's
+sender threads, up to ``SENDERS`` requests in flight once the server has answered one, each
+outcome recorded in a short transaction of its own; then pull verdicts (cursor saved with their
+effects; during a long delivery a page every ``VERDICTS_EVERY`` answers too) and the
+configuration bundle; then note the server's clock. A crash between the server's answer
 and the recorded outcome leaves the row ``sending``; the next start puts it back to ``pending``
 and the resend gets the server's original acknowledgement (at least once on the wire, once in
 effect). ``KIOSK_RELAY_CRASH_AT=after_response`` kills the process at exactly that point, for
 the crash test.
 
 The thread is woken by ``wake()`` (called after every enqueue commit) or by its timer, and stops
-between requests. Failures are classified by ``kiosk.sync.policy``; the round is the job
-boundary where anything unexpected is logged and the loop goes on.
+once the requests in flight are answered. Failures are classified by ``kiosk.sync.policy``; the
+round is the job boundary where anything unexpected is logged and the loop goes on.
 """
 
 from __future__ import annotations
