@@ -134,6 +134,7 @@ FAILURES: dict[Fault, type[Exception]] = {
     Fault.BAD_MAC: emrtd_errors.SecureMessagingError,
     Fault.TRUNCATED_FILE: emrtd_errors.MalformedData,
     Fault.REMOVED_MID_READ: emrtd_errors.PartialRead,
+    Fault.NO_EMRTD: emrtd_errors.FileNotFound,
 }
 
 
