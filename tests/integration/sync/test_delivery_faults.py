@@ -20,6 +20,7 @@ from kiosk.domain.application import DeliveryState
 from kiosk.domain.clock import SystemClock
 from kiosk.domain.errors import ErrorCode
 from kiosk.services.sync_control import SyncStatus
+from kiosk.sync import relay
 from kiosk.sync.child import CentralChild, central_command
 from kiosk.sync.client import Credentials, ServerClient
 from kiosk.sync.envelope import PacketSealer
@@ -302,4 +303,18 @@ def test_a_backlog_goes_out_several_requests_at_a_time(
         if record.getMessage().startswith("POST /v1/packets -> 201")
     }
     assert len(senders) > 1
+    assert_each_accepted_once(direct, approved)
+
+
+def test_verdicts_are_pulled_while_a_backlog_is_delivered(
+    direct: SyncWorld, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(relay, "VERDICTS_EVERY", 2)
+    caplog.set_level(logging.INFO, logger="kiosk.sync.client")
+    approved = direct.approve(6)
+    direct.kiosk.services.sync.run_once()
+    pulls = [r for r in caplog.records if r.getMessage().startswith("GET /v1/verdicts -> 200")]
+    # One page after the delivery, and at least one beside it (one page holds all of these).
+    assert len(pulls) >= 2
+    drain(direct, approved)
     assert_each_accepted_once(direct, approved)
