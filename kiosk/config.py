@@ -100,6 +100,8 @@ class DeviceSettings:
     scanner: Literal["camera", "files"] = "camera"
     scanner_index: int = 1
     scanner_source: str = ""
+    card_return_seconds: float = 30.0
+    """How long a card lifted mid-read is waited for before the read is given up."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,12 @@ def chip_reading(settings: Settings, trust: TrustStore | None = None) -> ChipRea
     from kiosk.devices.card.memory import FILE_NAME, JsonCardMemory
 
     memory = JsonCardMemory(settings.data_dir / FILE_NAME)
-    return ChipReadingService(trust or trust_store(settings), local_today, memory=memory)
+    return ChipReadingService(
+        trust or trust_store(settings),
+        local_today,
+        memory=memory,
+        return_wait=settings.devices.card_return_seconds,
+    )
 
 
 def local_today() -> date:

@@ -390,10 +390,14 @@ def test_a_faulty_chip_fails_with_its_code_and_leaves_no_files(
     demo: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read(capsys, *id_access(HANG), "--json")  # the PKI exists before the snapshot
     before = files_under(demo)
     evidence = tmp_path / "evidence"
+    config = tmp_path.parent / f"{tmp_path.name}-kiosk.toml"  # the card lifted is not put back
+    config.write_text("[devices]\ncard_return_seconds = 0.2\n", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
 
     run = read(capsys, "--fault", fault, *id_access(HANG), "--json", "--evidence", str(evidence))
 
