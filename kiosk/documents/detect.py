@@ -33,8 +33,8 @@ WORK_SIZE = 960
 At 640 (a third) a small card's header or QR, printed a millimetre from its edge, merged with the
 edge after the search's blur and dilation, and ruled paper's lines joined the outline: 8 of 300
 generated photographs (seeds 2 and 7) and 14 (seed 13) were missed or fitted more than 2 % off.
-At 960 it was 1, 0 and 1 of 300, no card was found on the no-card photographs, and the search
-costs about 8 ms more (docs/benchmarks.md, documents)."""
+At 960 it was 1, 0 and 0 of 300, no card was found on the no-card photographs, and the search
+costs about 7 ms more (docs/benchmarks.md, documents)."""
 
 # A 35-degree tilt shortens one direction by cos(35) = 0.82, so the apparent aspect of the
 # card ranges from about 1.3 to 1.95; the bounds leave room for lens and fitting error.
