@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from kiosk.domain.errors import Cancelled, DomainError, ErrorCode
 from kiosk.domain.progress import ProgressSink
@@ -31,9 +31,6 @@ from kiosk.messages import UserMessage, describe
 log = logging.getLogger(__name__)
 
 Work = Callable[[ProgressSink, threading.Event], Any]
-
-RELEASE_POLL_MS = 50
-"""How soon the runner looks again for a finished job whose worker still held its handle."""
 
 
 @dataclass(slots=True)
@@ -52,13 +49,7 @@ class Job:
 
 
 class JobHandle(QObject):
-    """The GUI-thread face of one job: connect to its signals, call ``cancel()`` on Esc.
-
-    A child of its runner, which deletes it on the GUI thread once it has finished and its
-    worker has let go of it: a job's handle, its work and what the work holds are not kept for
-    the life of the app. After that its plain attributes (``done``, ``error``, ``name``) still
-    read; its signals are gone.
-    """
+    """The GUI-thread face of one job: connect to its signals, call ``cancel()`` on Esc."""
 
     progress = Signal(object)
     succeeded = Signal(object)
@@ -66,12 +57,10 @@ class JobHandle(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, job: Job, runner: QObject) -> None:
-        super().__init__(runner)
+    def __init__(self, job: Job) -> None:
+        super().__init__()
         self.job = job
         self.done = False
-        # Set by the worker once it no longer touches this object (its last signal returned).
-        self.released = threading.Event()
         # The coded error behind ``failed``: a screen words it again after a language switch.
         self.error: DomainError | None = None
 
@@ -86,20 +75,12 @@ class JobHandle(QObject):
 
 
 class _Runnable(QRunnable):
-    """Runs one job once; lets go of its handle as it starts.
-
-    PySide keeps the wrapper of a pool-deleted runnable, and with it whatever the runnable
-    holds: the handle is taken out first, so a job's work and result are not kept with it.
-    """
-
     def __init__(self, handle: JobHandle) -> None:
         super().__init__()
-        self._handles = [handle]
+        self.handle = handle
 
     def run(self) -> None:
-        handle = self._handles.pop()
-        execute(handle)
-        handle.released.set()
+        execute(self.handle)
 
 
 def execute(handle: JobHandle) -> None:
@@ -144,7 +125,6 @@ class JobRunner(QObject):
         self._pool = pool or QThreadPool()
         self._queues: dict[str, deque[JobHandle]] = {}
         self._running: dict[str, JobHandle] = {}
-        self._finished: list[JobHandle] = []
 
     def submit(self, job: Job) -> JobHandle:
         """Queue ``job`` behind earlier jobs on the same resource; return its handle.
@@ -158,10 +138,11 @@ class JobRunner(QObject):
 
     def prepare(self, job: Job) -> JobHandle:
         """A handle for ``job`` that does not run yet; connect its signals, then ``start`` it."""
-        handle = JobHandle(job, self)
-        # A method of the runner, not a lambda holding it: the handle's connection must not keep
-        # its own parent alive, or deleting the handle would delete the runner mid-way.
-        handle.finished.connect(self._on_finished)
+        handle = JobHandle(job)
+        # The lambda holding the handle keeps it alive for the life of the app, on purpose: a
+        # handle freed when its worker drops it would be deleted on the worker thread, and one
+        # deleted on the GUI thread while screens' lambdas still hold it crashed PySide 6.11.
+        handle.finished.connect(lambda: self._on_finished(handle))
         return handle
 
     def start(self, handle: JobHandle) -> None:
@@ -191,29 +172,15 @@ class JobRunner(QObject):
         self._running[resource] = handle
         if self._inline:
             execute(handle)
-            handle.released.set()
         else:
             self._pool.start(_Runnable(handle))
 
-    @Slot()
-    def _on_finished(self) -> None:
-        handle = self.sender()
-        assert isinstance(handle, JobHandle)  # noqa: S101 - only handles are connected here
+    def _on_finished(self, handle: JobHandle) -> None:
         handle.done = True
         resource = handle.job.resource
         if self._running.get(resource) is handle:
             del self._running[resource]
-        self._finished.append(handle)
-        self._delete_released()
         self._start_next(resource)
-
-    def _delete_released(self) -> None:
-        """Delete the finished handles whose workers are done with them (GUI thread only)."""
-        for handle in [h for h in self._finished if h.released.is_set()]:
-            self._finished.remove(handle)
-            handle.deleteLater()
-        if self._finished:
-            QTimer.singleShot(RELEASE_POLL_MS, self._delete_released)
 
 
 __all__ = ["Job", "JobHandle", "JobRunner", "ProgressSink", "UserMessage", "execute"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 
 import pytest
 from PySide6.QtCore import QThread
@@ -144,18 +143,3 @@ def test_cancel_all_cancels_queued_jobs_before_they_start(qtbot: QtBot) -> None:
         runner.cancel_all()
     assert outcomes == ["first cancelled", "second cancelled"]
     runner.wait_for_done()
-
-
-def test_a_finished_job_and_what_its_work_held_are_freed(qtbot: QtBot) -> None:
-    runner = JobRunner()
-    held = bytearray(1_000_000)
-
-    def work(progress: ProgressSink, cancel: threading.Event) -> int:
-        return len(held)
-
-    handle = runner.submit(Job("big", "camera", work))
-    freed = weakref.ref(handle)
-    runner.wait_for_done()
-    qtbot.waitUntil(lambda: runner.running("camera") is None, timeout=5_000)
-    del handle, work
-    qtbot.waitUntil(lambda: freed() is None, timeout=5_000)
