@@ -236,7 +236,6 @@ def enrolment_keys() -> tuple[int, int, str]:
     simulated reader, the face worker process, the real services and screens.
     """
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -247,12 +246,8 @@ def enrolment_keys() -> tuple[int, int, str]:
     from kiosk.face.worker import FaceWorker
     from kiosk.services.counter import CounterService
     from kiosk.ui.application import configure
-    from kiosk.ui.citizen.placement import Placement
-    from kiosk.ui.citizen.view_model import CitizenViewModel
     from kiosk.ui.citizen.window import CitizenWindow
-    from kiosk.ui.context import ShellContext
-    from kiosk.ui.jobs import JobRunner
-    from kiosk.ui.main_window import MainWindow
+    from tests.support.inline_shell import inline_window
     from tests.ui.flow.performing_face import PerformingFace
 
     qt = QApplication.instance() or QApplication(sys.argv[:1])
@@ -294,17 +289,7 @@ def enrolment_keys() -> tuple[int, int, str]:
             settings.face.match_threshold,
             lambda observed: app.liveness(kiosk, observed),
         )
-        printer = QPrinter()
-        printer.setOutputFileName(str(Path(data) / "slip.pdf"))
-        context = ShellContext(
-            settings,
-            kiosk.services,
-            JobRunner(inline=True),
-            CitizenViewModel(),
-            counter=lambda: devices,
-            printer=lambda: printer,
-        )
-        window = MainWindow.composed(context, [], Placement(QRect(1400, 0, 1024, 768)))
+        window = inline_window(kiosk, devices, Path(data), QRect(1400, 0, 1024, 768))
         window.show()
         window.activateWindow()
         wait_for(lambda: QApplication.focusWidget() is not None)

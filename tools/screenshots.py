@@ -24,9 +24,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support
 
 from kiosk import app
 from kiosk.app import Kiosk, build
@@ -42,17 +43,15 @@ from kiosk.i18n import N_
 from kiosk.services.devices_status import DeviceStatusService
 from kiosk.ui.application import Shell, start
 from kiosk.ui.citizen.pictures import Picture
-from kiosk.ui.citizen.placement import Placement
 from kiosk.ui.citizen.view_model import PREPARING, CitizenPage, CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
-from kiosk.ui.context import ShellContext
-from kiosk.ui.jobs import JobRunner
 from kiosk.ui.language import switch_language
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.enrol.base import CONFIRM, CONTACT, DOCUMENTS, DONE
 from kiosk.ui.screens.home import SELF_TEST
 from kiosk.ui.screens.review.base import DETAIL, OUTBOX, QUEUE, REPORT
 from kiosk.ui.self_test_checks import Equipment
+from tests.support.inline_shell import inline_window
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1100, 700)
@@ -126,21 +125,10 @@ def enrolment_and_review(kiosk: Kiosk, passwords: dict[str, str], out: Path) -> 
     Jobs run inline, so each key's work is done when it returns. The citizen types their
     phone number on their own window, as at the counter.
     """
-    settings = kiosk.settings
     citizen = citizens.list_citizens()[0].citizen
     with FaceWorker() as engine, tempfile.TemporaryDirectory() as printed:
         devices = app.counter_service(kiosk, engine)
-        printer = QPrinter()
-        printer.setOutputFileName(str(Path(printed) / "slip.pdf"))
-        context = ShellContext(
-            settings,
-            kiosk.services,
-            JobRunner(inline=True),
-            CitizenViewModel(),
-            counter=lambda: devices,
-            printer=lambda: printer,
-        )
-        window = MainWindow.composed(context, [], Placement(QRect(1400, 0, *SIZE)))
+        window = inline_window(kiosk, devices, Path(printed), QRect(1400, 0, *SIZE))
         window.resize(*SIZE)
         window.show()
         window.activateWindow()
