@@ -9,9 +9,11 @@ Nothing in the data folder names its own path, so a copy opens as the original d
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from kiosk.app import Kiosk, build
 from kiosk.config import Settings
@@ -46,3 +48,16 @@ def make_staffed(
 def close(kiosk: Kiosk) -> None:
     """Release the kiosk's database connections (a test closes every kiosk it builds)."""
     kiosk.operations.engine.dispose()
+
+
+def kiosk_on(request: pytest.FixtureRequest, settings: Settings, clock: Clock) -> Iterator[Kiosk]:
+    """The body of a ``kiosk`` fixture: a kiosk built on ``settings``, closed after the test.
+
+    When the test asks for ``people`` it starts from a copy of the module's ``staffed`` folder.
+    """
+    if "people" in request.fixturenames:
+        staffed: Staffed = request.getfixturevalue("staffed")
+        staffed.copy_to(settings)
+    built = build(settings, clock)
+    yield built
+    close(built)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.app import Kiosk, build
+from kiosk.app import Kiosk
 from kiosk.config import PathSettings, Settings, StationSettings
 from kiosk.documents.image import decode_image
 from kiosk.documents.qr import decode_qr
@@ -31,7 +31,7 @@ from kiosk.services.consent import consent_record
 from kiosk.services.context import ServiceContext
 from kiosk.services.receipts import ReceiptService
 from tests.support.clock import FrozenClock
-from tests.support.staffed_kiosk import Staffed, close, make_staffed
+from tests.support.staffed_kiosk import Staffed, kiosk_on, make_staffed
 
 PASSWORD = "mật-khẩu-dài-123"
 NAME = "Nguyễn Thị Thuỷ Hoà"
@@ -85,13 +85,7 @@ def staffed(tmp_path_factory: pytest.TempPathFactory) -> Staffed:
 @pytest.fixture
 def kiosk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Kiosk]:
     """A kiosk on this test's data folder: the staffed copy when the test asks for ``people``."""
-    settings = _settings(tmp_path / "data")
-    if "people" in request.fixturenames:
-        staffed: Staffed = request.getfixturevalue("staffed")
-        staffed.copy_to(settings)
-    built = build(settings, FrozenClock())
-    yield built
-    close(built)
+    yield from kiosk_on(request, _settings(tmp_path / "data"), FrozenClock())
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import Kiosk, build
+from kiosk.app import Kiosk
 from kiosk.config import PathSettings, Settings
 from kiosk.domain.users import Role, User
 from tests.support.clock import FrozenClock
-from tests.support.staffed_kiosk import Staffed, close, make_staffed
+from tests.support.staffed_kiosk import Staffed, kiosk_on, make_staffed
 
 PASSWORD = "mật-khẩu-dài-123"
 
@@ -75,12 +75,7 @@ def kiosk(
     request: pytest.FixtureRequest, settings: Settings, clock: FrozenClock
 ) -> Iterator[Kiosk]:
     """A kiosk on this test's data folder: the staffed copy when the test asks for ``people``."""
-    if "people" in request.fixturenames:
-        staffed: Staffed = request.getfixturevalue("staffed")
-        staffed.copy_to(settings)
-    built = build(settings, clock)
-    yield built
-    close(built)
+    yield from kiosk_on(request, settings, clock)
 
 
 @pytest.fixture
