@@ -247,7 +247,7 @@ def enrolment_keys() -> tuple[int, int, str]:
     from kiosk.services.counter import CounterService
     from kiosk.ui.application import configure
     from kiosk.ui.citizen.window import CitizenWindow
-    from tests.support.inline_shell import inline_window
+    from tests.support.inline_shell import inline_window, pdf_printer
     from tests.ui.flow.performing_face import PerformingFace
 
     qt = QApplication.instance() or QApplication(sys.argv[:1])
@@ -289,7 +289,9 @@ def enrolment_keys() -> tuple[int, int, str]:
             settings.face.match_threshold,
             lambda observed: app.liveness(kiosk, observed),
         )
-        window = inline_window(kiosk, devices, Path(data), QRect(1400, 0, 1024, 768))
+        window = inline_window(
+            kiosk, lambda: devices, pdf_printer(Path(data) / "slip.pdf"), QRect(1400, 0, 1024, 768)
+        )
         window.show()
         window.activateWindow()
         wait_for(lambda: QApplication.focusWidget() is not None)

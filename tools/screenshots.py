@@ -51,7 +51,7 @@ from kiosk.ui.screens.enrol.base import CONFIRM, CONTACT, DOCUMENTS, DONE
 from kiosk.ui.screens.home import SELF_TEST
 from kiosk.ui.screens.review.base import DETAIL, OUTBOX, QUEUE, REPORT
 from kiosk.ui.self_test_checks import Equipment
-from tests.support.inline_shell import inline_window
+from tests.support.inline_shell import inline_window, pdf_printer
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1100, 700)
@@ -128,7 +128,9 @@ def enrolment_and_review(kiosk: Kiosk, passwords: dict[str, str], out: Path) -> 
     citizen = citizens.list_citizens()[0].citizen
     with FaceWorker() as engine, tempfile.TemporaryDirectory() as printed:
         devices = app.counter_service(kiosk, engine)
-        window = inline_window(kiosk, devices, Path(printed), QRect(1400, 0, *SIZE))
+        window = inline_window(
+            kiosk, lambda: devices, pdf_printer(Path(printed) / "slip.pdf"), QRect(1400, 0, *SIZE)
+        )
         window.resize(*SIZE)
         window.show()
         window.activateWindow()

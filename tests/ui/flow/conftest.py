@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -32,12 +31,9 @@ from kiosk.devices.sim import citizens
 from kiosk.devices.sim.citizens import CitizenRecord
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
-from kiosk.ui.citizen.placement import Placement
-from kiosk.ui.citizen.view_model import CitizenViewModel
 from kiosk.ui.citizen.window import CitizenWindow
-from kiosk.ui.context import ShellContext
-from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import LOGIN, MainWindow
+from tests.support.inline_shell import inline_window, pdf_printer
 from tests.ui.conftest import Station as ShellStation
 from tests.ui.conftest import real_checks, simulated_devices
 from tests.ui.flow.performing_face import PerformingFace
@@ -102,29 +98,19 @@ def counter(
     )
 
 
-def pdf_printer(folder: Path) -> QPrinter:
-    """A real Qt printer that writes PDF files (the test machine has no paper printer)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(folder / "printed.pdf"))
-    return printer
-
-
 def open_window(
     qtbot: QtBot, station: Station, devices: CounterService, folder: Path
 ) -> MainWindow:
     """The main window at the login screen, the citizen window on its own screen."""
     kiosk = station.kiosk
-    context = ShellContext(
-        kiosk.settings,
-        kiosk.services,
-        JobRunner(inline=True),
-        CitizenViewModel(),
-        counter=lambda: devices,
-        printer=lambda: pdf_printer(folder),
-    )
     shell_station = ShellStation(kiosk, station.passwords, simulated_devices(folder))
-    window = MainWindow.composed(context, real_checks(shell_station), Placement(CITIZEN_SCREEN))
+    window = inline_window(
+        kiosk,
+        lambda: devices,
+        pdf_printer(folder / "printed.pdf"),
+        CITIZEN_SCREEN,
+        real_checks(shell_station),
+    )
     qtbot.addWidget(window)
     qtbot.addWidget(window.citizen)
     window.resize(1280, 800)

@@ -30,11 +30,8 @@ from kiosk.domain.biometrics import face_gate
 from kiosk.face.worker import FaceWorker
 from kiosk.services.counter import CounterService
 from kiosk.ui.application import configure
-from kiosk.ui.citizen.placement import Placement
-from kiosk.ui.citizen.view_model import CitizenViewModel
-from kiosk.ui.context import ShellContext
-from kiosk.ui.jobs import JobRunner
 from kiosk.ui.main_window import MainWindow
+from tests.support.inline_shell import inline_window, pdf_printer
 from tests.ui.flow.performing_face import PerformingFace
 
 NO_FOCUS = 3
@@ -68,8 +65,7 @@ def main(phase: str, data: Path, password: str) -> None:
     settings = Settings(demo=True, paths=PathSettings(data_dir=str(data)))
     kiosk = app.build(settings)
     record = citizens.list_citizens()[0]
-    printer = QPrinter()
-    printer.setOutputFileName(str(data / "printed.pdf"))
+    printer = pdf_printer(data / "printed.pdf")
     if phase == "capture":
         with FaceWorker() as engine:
             devices = CounterService(
@@ -99,15 +95,7 @@ def open_window(
     password: str,
 ) -> MainWindow:
     """The main window, signed in as the officer, at the new application's screen."""
-    context = ShellContext(
-        kiosk.settings,
-        kiosk.services,
-        JobRunner(inline=True),
-        CitizenViewModel(),
-        counter=counter,
-        printer=lambda: printer,
-    )
-    window = MainWindow.composed(context, [], Placement(QRect(1400, 0, 1024, 768)))
+    window = inline_window(kiosk, counter, printer, QRect(1400, 0, 1024, 768))
     window.resize(1280, 800)
     window.show()
     window.activateWindow()
