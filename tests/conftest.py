@@ -147,8 +147,8 @@ def gui_thread_collection(qapp: object) -> Iterator[None]:
     """Collect cycles only on the GUI thread while a module's Qt tests run, as the app does.
 
     A job's worker thread (Argon2, SQLAlchemy) allocates enough to start an automatic
-    collection, which would free the wrappers of the previous test's windows and jobs there:
-    a random segfault. Torn down after the module's own fixtures, so what they leave is
+    collection, which could free the wrappers of the previous test's windows and jobs there,
+    off the GUI thread. Torn down after the module's own fixtures, so what they leave is
     collected here too.
     """
     from kiosk.ui.collector import gui_thread_collection as collecting
