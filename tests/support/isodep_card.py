@@ -40,9 +40,12 @@ SENS_RES = bytes.fromhex("4400")
 UID = bytes.fromhex("08A1B2C3")
 SEL_RES = bytes.fromhex("20")
 """ISO/IEC 14443-4 compliant, no cascade."""
-ATS = bytes.fromhex("0578807002")
-"""TL 05; T0 78 (TA, TB, TC follow; FSCI 8: 256-byte frames); TA 80; TB 70 (FWI 7, about
-39 ms; slow answers ask for more with S(WTX)); TC 02."""
+ATS = bytes.fromhex("0578809002")
+"""TL 05; T0 78 (TA, TB, TC follow; FSCI 8: 256-byte frames); TA 80; TB 90 (FWI 9, about
+155 ms, as many eMRTD chips; slow answers ask for more with S(WTX)); TC 02.
+
+With FWI 7 (39 ms) a READ BINARY answered by this in-process card on a loaded CI machine
+sometimes came after the reader's timeouts and retries: "unrecoverable protocol error"."""
 FSD = (16, 24, 32, 40, 48, 64, 96, 128, 256)
 SLOW_INS = frozenset({0x86, 0x88})
 WTXM = 30
