@@ -122,7 +122,12 @@ class NonceRow(Base):
 
 
 class PacketRow(Base):
-    """A received packet: the kiosk's signed JWS, the acknowledgement, and the decision."""
+    """A received packet: what it says of itself, the acknowledgement, and the decision.
+
+    The kiosk's signed JWS (~400 KB) is in ``PacketBodyRow``: SQLite rewrites a whole row on
+    every update, so the decision and the activation, which change this row, would otherwise
+    write the packet again (migration step 6).
+    """
 
     __tablename__ = "packets"
     __table_args__ = (
@@ -145,7 +150,6 @@ class PacketRow(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     body_sha256: Mapped[str] = mapped_column(String(64))
     payload_sha256: Mapped[str] = mapped_column(String(64))
-    jws: Mapped[str] = mapped_column(Text)
     acknowledgement: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     received_at: Mapped[dt.datetime]
@@ -162,6 +166,15 @@ class PacketRow(Base):
     face_distance: Mapped[float | None] = mapped_column(Float)
     # schema version 3: the liveness part
     liveness_live: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class PacketBodyRow(Base):
+    """The kiosk's signed JWS of a packet, exactly as received; written once, never updated."""
+
+    __tablename__ = "packet_bodies"
+
+    packet_id: Mapped[str] = mapped_column(ForeignKey("packets.packet_id"), primary_key=True)
+    jws: Mapped[str] = mapped_column(Text)
 
 
 class PacketDocumentRow(Base):

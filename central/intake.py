@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from central import jose
-from central.db import KioskRow, PacketDocumentRow, PacketRow, VerdictRow
+from central.db import KioskRow, PacketBodyRow, PacketDocumentRow, PacketRow, VerdictRow
 from central.decision import ACCEPTED, Decision, Judge
 from central.errors import ProtocolError
 from central.keys import ServerKeys
@@ -215,11 +215,11 @@ class Intake:
         if packet is not None:
             return packet
         with self._reads() as session:
-            jws = session.scalar(select(PacketRow.jws).where(PacketRow.packet_id == packet_id))
-        if jws is None:
+            body = session.get(PacketBodyRow, packet_id)
+        if body is None:
             return None
         # The JWS was verified and its payload validated before the packet was stored.
-        return decode_packet(jose.unverified_payload(jws), self._settings.known_versions)
+        return decode_packet(jose.unverified_payload(body.jws), self._settings.known_versions)
 
     def _record_decisions(self, judged: list[tuple[Packet, Decision]], now: dt.datetime) -> None:
         """Each packet's decision and verdicts, in one transaction.
@@ -365,7 +365,7 @@ class Intake:
         """
         now = self._clock()
         acknowledgement = self._acknowledge(packet, digests[1], now)
-        row = _packet_row(packet, jws, acknowledgement)
+        row = _packet_row(packet, acknowledgement)
         row.body_sha256, row.payload_sha256, row.received_at = *digests, now
         with self._sessions.begin() as session:
             remember(session)
@@ -373,7 +373,8 @@ class Intake:
             assert kiosk is not None  # noqa: S101 - the request was authenticated as this kiosk
             self._check_chain(session, kiosk, packet)
             session.add(row)
-            session.flush()  # the packet row first: its documents and verdicts refer to it
+            session.flush()  # the packet row first: its body, documents and verdicts refer to it
+            session.add(PacketBodyRow(packet_id=packet.packet_id, jws=jws))
             for document in packet.documents or ():
                 session.add(
                     PacketDocumentRow(
@@ -457,14 +458,13 @@ class Intake:
                 _log.info("packet %s of kiosk %s: activated", row.packet_id, kid)
 
 
-def _packet_row(packet: Packet, jws: str, acknowledgement: str) -> PacketRow:
+def _packet_row(packet: Packet, acknowledgement: str) -> PacketRow:
     """The row of a new packet, its decision pending; the caller sets the digests and times."""
     return PacketRow(
         packet_id=packet.packet_id,
         kiosk_id=packet.kiosk_id,
         application_id=packet.application_id,
         schema_version=packet.schema_version,
-        jws=jws,
         acknowledgement=acknowledgement,
         created_at=packet.created_at,
         demo=packet.demo,

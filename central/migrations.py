@@ -2,8 +2,9 @@
 
 Each packet schema version that adds a part adds a step here (issue 10: "face and documents
 each add their part with a schema bump, a server migration"): step 1 is the base tables, steps
-2, 3 and 4 the face, liveness and documents parts. ``central_schema`` records how many steps ran;
-``migrate`` runs the rest in one transaction at start-up, so a database is never half-upgraded.
+2, 3 and 4 the face, liveness and documents parts, 5 and 6 are for speed. ``central_schema``
+records how many steps ran; ``migrate`` runs the rest in one transaction at start-up, so a
+database is never half-upgraded.
 A test checks that the steps end exactly at the rows of ``central.db``.
 """
 
@@ -159,12 +160,32 @@ def _covering_indexes(op: Operations) -> None:
     )
 
 
+def _bodies(op: Operations) -> None:
+    """The JWS moves to a table of its own, so updating a packet's decision leaves it alone.
+
+    SQLite rewrites a whole row (overflow pages included) on any update: with the ~400 KB JWS in
+    the packet's row, each decision and each activation wrote the packet again.
+    """
+    op.create_table(
+        "packet_bodies",
+        sa.Column("packet_id", sa.String(64), nullable=False),
+        sa.Column("jws", sa.Text, nullable=False),
+        sa.PrimaryKeyConstraint("packet_id", name="pk_packet_bodies"),
+        sa.ForeignKeyConstraint(
+            ["packet_id"], ["packets.packet_id"], name="fk_packet_bodies_packet_id_packets"
+        ),
+    )
+    op.execute("INSERT INTO packet_bodies (packet_id, jws) SELECT packet_id, jws FROM packets")
+    op.drop_column("packets", "jws")
+
+
 MIGRATIONS: tuple[Callable[[Operations], None], ...] = (
     _base,
     _face,
     _liveness,
     _documents,
     _covering_indexes,
+    _bodies,
 )
 """In order; never edit a released step, add one."""
 
