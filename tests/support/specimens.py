@@ -5,10 +5,11 @@ fictitious person whose name has full Vietnamese diacritics. Text is drawn with 
 DejaVu Sans, offscreen) because ``cv2.putText`` cannot draw diacritics, and QR codes come from
 ``segno`` (both test-only needs). A photograph puts one card on a generated background with the
 ranges of issue 9: rotation 0-360 degrees, tilt up to 35 degrees, the card's bounding box 35-80 %
-of the image width, Gaussian blur sigma up to 2 px, glare up to 15 % of the card, backgrounds of
-wood, paper, patterned cloth and one close to the card's colour, a finger over one corner in
-10 % of the photographs. Everything is drawn from one ``random.Random`` seed, so a seed names a
-data set and no image is stored in the repository.
+of the image width, Gaussian blur sigma up to 2 px, a glare spot up to 15 % of the card (the
+whole spot, not only its saturated core), backgrounds of wood, paper, patterned cloth and one
+close to the card's colour, a finger over one corner in 10 % of the photographs. Everything is
+drawn from one ``random.Random`` seed, so a seed names a data set and no image is stored in the
+repository.
 
 Qt needs a ``QGuiApplication``: tests take pytest-qt's ``qapp`` fixture, scripts call
 ``qt_application()``.
@@ -107,7 +108,9 @@ class PhotoSpec:
         width_fraction: the card's bounding-box width over the image width.
         centre: the card's centre as fractions of the image size.
         blur_sigma: Gaussian blur of the whole photograph, pixels.
-        glare_fraction: part of the card's area covered by the glare spot.
+        glare_fraction: the area of the whole visible glare spot (every pixel it brightens)
+            over the card's area; its saturated core is 3/8 of it (less of either lies on the
+            card when the spot reaches past an edge).
         finger_corner: index (0-3, upright order) of the corner under a finger, or None.
         background: the surface.
         light: overall brightness factor.
@@ -649,8 +652,12 @@ def _add_glare(
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """A bright elliptical spot covering ``fraction`` of the card, and its strength (0 to 1).
 
-    A reflection saturates the sensor whatever the room's light, so its core is ``peak``
-    (above 255 before the light factor is applied, clipped to white in the photograph).
+    The whole spot, every pixel it brightens, is an ellipse of ``fraction`` of the card's area:
+    issue 9's "glare up to 15 % of the card" bounds the spot, not only its core. The strength
+    falls linearly in the squared elliptical distance d^2 from 1 (a saturated plateau, d^2 up
+    to 3/8, so 3/8 of the spot's area) to 0 on the ellipse's edge. A reflection saturates the
+    sensor whatever the room's light, so the plateau is ``peak`` (above 255 before the light
+    factor is applied, clipped to white in the photograph).
     """
     if fraction <= 0:
         return card.astype(np.float32), np.zeros(card.shape[:2], np.float32)
@@ -662,7 +669,7 @@ def _add_glare(
     xs = np.arange(width, dtype=np.float32)[None, :]
     ys = np.arange(height, dtype=np.float32)[:, None]
     distance = ((xs - cx) / radius_x) ** 2 + ((ys - cy) / radius_y) ** 2
-    strength = np.clip(1.6 - 0.8 * distance, 0, 1)[:, :, None]
+    strength = np.clip(1.6 * (1 - distance), 0, 1)[:, :, None]
     lit = card.astype(np.float32) * (1 - strength) + np.float32(peak) * strength
     return lit, strength[:, :, 0]
 
