@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk import __version__
 from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.system_env import system_environment
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,9 @@ def installer_command(package: Path, platform: str = sys.platform) -> list[str]:
 
 def _run(command: Sequence[str]) -> int:
     # The command is built by installer_command from a verified file's path, never from input.
-    return subprocess.run(list(command), check=False).returncode  # noqa: S603
+    # dpkg gets the system's library path, not the frozen app's (kiosk.system_env).
+    done = subprocess.run(list(command), env=system_environment(), check=False)  # noqa: S603
+    return done.returncode
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.system_env import system_environment
+
 log = logging.getLogger(__name__)
 
 CRYPT_PREFIX = "CRYPT-"
@@ -108,6 +110,7 @@ def bitlocker_protected(folder: Path) -> bool | None:
             capture_output=True,
             text=True,
             timeout=MANAGE_BDE_SECONDS,
+            env=system_environment(),
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as err:
