@@ -14,6 +14,7 @@ PRODUCT_PACKAGES=(
     fonts-dejavu-core libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
     libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
     libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
+    libstdc++6 libexpat1 libcups2   # not bundled by installer/kiosk.spec: the .deb depends on them
 )
 # What only the tests need; never a dependency of a product package.
 TEST_PACKAGES=(vsmartcard-vpcd poppler-utils xvfb gettext)
