@@ -19,7 +19,7 @@ the kiosk process and the server process spent per packet is printed too, and th
 would allow on this machine's cores if nothing else ran (``cpu_bound_applications_per_second``:
 the requests in flight overlap the kiosk's and the server's work, so the bound is the busier
 process, or all of them together spread over the cores, whichever is lower; the server's
-decision worker processes are counted apart). The memory figure is the
+worker processes are counted apart). The memory figure is the
 peak resident size (``ru_maxrss``) of a separate kiosk process (composed from its settings file
 as ``kiosk sync run`` is) delivering the first 300 packets of a backlog of each size: the relay
 holds one claimed batch (five packets) and three in flight at most, and what grows with the
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     kiosk = app.build(settings)
     ensure_demo_accounts(kiosk)
     admin = kiosk.services.session.assume_demo_user(ADMIN)
-    options = ("--decision-processes", str(args.decision_processes))
+    options = ("--worker-processes", str(args.worker_processes))
     child = app.start_demo_central(kiosk, root / "central", admin, options)
     try:
         server_pid = child.ready.pid if child.ready else 0
@@ -97,7 +97,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backlogs", default="100,1000,5000")
     parser.add_argument("--data-dir")
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--decision-processes", type=int, default=1)
+    parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--deliver", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -143,7 +143,7 @@ def _run(
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": os.getloadavg(),
         "count": args.count,
-        "server_decision_processes": args.decision_processes,
+        "server_worker_processes": args.worker_processes,
         "packet_bytes_mean": round(statistics.mean(made.sizes)),
         "cbor_bytes_mean": round(statistics.mean(made.cbor_sizes)),
         "wire_bytes_per_packet": round(statistics.mean(made.sizes) + made.header_bytes),
@@ -154,7 +154,7 @@ def _run(
         "applications_per_second": round(args.count / elapsed, 1),
         "kiosk_cpu_ms_per_packet": round(cpu / args.count * 1000, 1),
         "server_cpu_ms_per_packet": round(server_cpu / args.count * 1000, 1),
-        "server_decision_workers_cpu_ms_per_packet": round(workers_cpu / args.count * 1000, 1),
+        "server_workers_cpu_ms_per_packet": round(workers_cpu / args.count * 1000, 1),
         "cpu_bound_applications_per_second": round(1 / per_packet_cpu, 1),
         "target_per_second": TARGET_PER_SECOND,
         "undelivered_after": status.undelivered,
@@ -165,7 +165,7 @@ def _run(
 
 
 def _tree_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds so far of process ``pid`` and of each of its children (decision workers)."""
+    """CPU seconds so far of process ``pid`` and of each of its children (its workers)."""
     found = {pid: _cpu_seconds(pid)}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

@@ -69,11 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--trust", type=Path, metavar="DIR", help="the CSCA folder")
     run.add_argument("--ready-file", type=Path, metavar="F", help='{"url","pin","pid"} here')
     run.add_argument(
-        "--decision-processes",
+        "--worker-processes",
         type=int,
         default=0,
         metavar="N",
-        help="decide packets in N worker processes (default 0: in a thread of the server)",
+        help="open and decide packets in N worker processes (default 0: in the server's threads)",
     )
     run.set_defaults(run=_serve)
 
@@ -114,7 +114,7 @@ def _central(args: argparse.Namespace, *, serving: bool = False) -> Central:
         demo=serving and args.demo,
         activation_delay=args.activation_delay if serving else None,
         trust_dir=args.trust if serving else None,
-        decision_processes=args.decision_processes if serving else 0,
+        worker_processes=args.worker_processes if serving else 0,
     )
     return Central(settings)
 

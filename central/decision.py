@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 import unicodedata
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
-from pathlib import Path
 
+from central.workers import Workers, worker_trust
 from kiosk.emrtd import (
     CheckResult,
     ChipVerdict,
@@ -94,49 +92,25 @@ def _nfc(text: str | None) -> str | None:
 
 
 class Judge:
-    """Runs ``decide`` on a batch of packets: in the calling thread, or in worker processes.
+    """Runs ``decide`` on a batch of packets: in the calling thread, or in the worker processes.
 
-    Passive Authentication is the largest part of a packet's cost on the server and holds the
-    interpreter lock while it runs; in ``processes`` worker processes (``central serve
-    --decision-processes``) it runs on another core beside the request threads. Each worker
-    loads the trust store from ``trust_dir`` itself (certificates do not cross processes) and
-    gets only the parts of a packet the decision reads.
+    Passive Authentication is the largest part of a decision and holds the interpreter lock
+    while it runs; in the server's worker processes (``central.workers``) it runs on another
+    core beside the request threads, against the trust store each worker loaded from the same
+    CSCA folder, and gets only the parts of a packet the decision reads.
     """
 
-    def __init__(self, trust: TrustStore, trust_dir: Path | None, processes: int = 0) -> None:
+    def __init__(self, trust: TrustStore, workers: Workers | None) -> None:
         self._trust = trust
-        self._pool = (
-            ProcessPoolExecutor(
-                processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_load_trust,
-                initargs=(trust_dir,),
-            )
-            if processes > 0
-            else None
-        )
+        self._workers = workers
 
     def __call__(self, packets: Sequence[Packet], today: dt.date) -> list[Decision]:
         """Each packet's decision, in order."""
-        if self._pool is None:
+        if self._workers is None:
             return [decide(packet, self._trust, today) for packet in packets]
         parts = [dataclasses.replace(p, face=None, liveness=None, documents=None) for p in packets]
-        return list(self._pool.map(_decide_in_worker, parts, repeat(today)))
-
-    def close(self) -> None:
-        """Stop the worker processes, if any."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-
-_worker_trust = TrustStore()
-"""The trust store of a decision worker process (set by its initializer)."""
-
-
-def _load_trust(trust_dir: Path | None) -> None:
-    global _worker_trust  # one store per worker process, loaded once
-    _worker_trust = TrustStore.load(trust_dir) if trust_dir else TrustStore()
+        return list(self._workers.map(_decide_in_worker, parts, repeat(today)))
 
 
 def _decide_in_worker(packet: Packet, today: dt.date) -> Decision:
-    return decide(packet, _worker_trust, today)
+    return decide(packet, worker_trust(), today)

@@ -17,3 +17,7 @@ class ProtocolError(Exception):
         self.code = code
         self.detail = detail
         self.headers = headers or {}
+
+    def __reduce__(self) -> tuple[type[ProtocolError], tuple[int, str, str, dict[str, str]]]:
+        """Pickled by its fields: a refusal raised in a worker process reaches the request."""
+        return (ProtocolError, (self.status, self.code, self.detail, self.headers))

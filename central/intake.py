@@ -19,7 +19,6 @@ needs a timer thread).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import threading
@@ -36,14 +35,13 @@ from central.db import KioskRow, PacketBodyRow, PacketDocumentRow, PacketRow, Ve
 from central.decision import ACCEPTED, Decision, Judge
 from central.errors import ProtocolError
 from central.keys import ServerKeys
+from central.opening import Opened, Opener
 from central.registry import Caller
-from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
+from kiosk.sync.schema import KNOWN_VERSIONS, Packet, decode_packet
 
 _log = logging.getLogger(__name__)
 
 ACK_TYPE = "kiosk-ack+json"
-PACKET_TYPE = "kiosk-packet+cbor"
-PACKET_CONTENT = "kiosk-packet+jws"
 CHAIN_BACKWARDS = "audit_chain_backwards"
 MAX_VERDICTS = 500
 PENDING = "pending"
@@ -73,10 +71,9 @@ class IntakeSettings:
     """What the intake needs to know of the server it runs in."""
 
     keys: ServerKeys
-    encryption_kid: str
     signing_kid: str
+    opener: Opener
     judge: Judge
-    demo: bool
     activation_delay: dt.timedelta
     known_versions: Collection[int] = KNOWN_VERSIONS
 
@@ -111,13 +108,12 @@ class Intake:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the decision thread after the batch it is deciding, then its worker processes."""
+        """Stop the decision thread after the batch it is deciding."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        self._settings.judge.close()
 
     def receive(self, caller: Caller, packet_id: str, body: bytes, remember: Remember) -> Receipt:
         """Take the JWE ``body`` that ``caller`` sent under ``Idempotency-Key: packet_id``.
@@ -129,19 +125,24 @@ class Intake:
             ProtocolError: 400/422 with a validation code (permanent), 409 ``packet_conflict``,
                 401 ``replay`` (another request with this nonce got there first).
         """
+        who = (packet_id, caller.kid)
         try:
             admitted = self._admit(caller, packet_id, body)
-        except ProtocolError:
+        except ProtocolError as err:
             self._remember(caller, remember)
+            if err.code == "demo_outside_demo":
+                _log.warning("packet %s from kiosk %s: DEMO packet refused outside demo", *who)
+            else:
+                _log.info("packet %s from kiosk %s refused: %s", *who, err)
             raise
         if isinstance(admitted, Receipt):
             self._remember(caller, remember)
             return admitted
-        packet, jws, payload_sha256 = admitted
+        packet, payload_sha256 = admitted.packet, admitted.verified.payload_sha256
         try:
             receipt = self._store(
                 packet,
-                jws,
+                admitted.verified.jws,
                 (caller.body_sha256.hex(), payload_sha256),
                 lambda session: remember(session, caller),
             )
@@ -158,21 +159,17 @@ class Intake:
         self._wake.set()
         return receipt
 
-    def _admit(
-        self, caller: Caller, packet_id: str, body: bytes
-    ) -> Receipt | tuple[Packet, str, str]:
-        """A resend's original receipt, or a new packet checked: (packet, JWS, payload digest)."""
+    def _admit(self, caller: Caller, packet_id: str, body: bytes) -> Receipt | Opened:
+        """A resend's original receipt, or a new packet opened and checked."""
         kid, body_sha256 = caller.kid, caller.body_sha256.hex()
         stored = self._stored(packet_id)
         if stored is not None and stored.kiosk_id == kid and stored.body_sha256 == body_sha256:
             _log.info("packet %s from kiosk %s: resent, original acknowledgement", packet_id, kid)
             return Receipt(200, stored.acknowledgement)
-        jws = self._decrypt(body)
-        payload = self._verify(jws, caller)
-        payload_sha256 = hashlib.sha256(payload).hexdigest()
         if stored is not None:
-            return self._resent(stored, kid, payload_sha256)
-        return self._validate(payload, packet_id, kid), jws, payload_sha256
+            verified = self._settings.opener.verify(body, caller)
+            return self._resent(stored, kid, verified.payload_sha256)
+        return self._settings.opener.open(body, packet_id, caller)
 
     def _remember(self, caller: Caller, remember: Remember) -> None:
         with self._sessions.begin() as session:
@@ -296,61 +293,6 @@ class Intake:
             "packet %s from kiosk %s: resent, original acknowledgement", stored.packet_id, kid
         )
         return Receipt(200, stored.acknowledgement)
-
-    def _decrypt(self, body: bytes) -> str:
-        try:
-            header, plaintext = jose.decrypt_compact(
-                body.decode("ascii"), self._settings.keys.encryption
-            )
-        except (UnicodeDecodeError, jose.JoseError) as err:
-            raise ProtocolError(400, "packet_undecryptable", "the JWE does not decrypt") from err
-        expected = {
-            "alg": jose.JWE_ALG,
-            "enc": jose.JWE_ENC,
-            "kid": self._settings.encryption_kid,
-            "cty": PACKET_CONTENT,
-        }
-        if any(header.get(name) != value for name, value in expected.items()):
-            raise ProtocolError(400, "packet_undecryptable", "JWE header is not the protocol's")
-        try:
-            return plaintext.decode("ascii")
-        except UnicodeDecodeError as err:
-            raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
-
-    def _verify(self, jws: str, caller: Caller) -> bytes:
-        try:
-            header = jose.unverified_header(jws)
-        except jose.JoseError as err:
-            raise ProtocolError(400, "packet_signature_invalid", "not a compact JWS") from err
-        if header.get("kid") != caller.kid:
-            raise ProtocolError(422, "packet_kiosk_mismatch", "the JWS kid is not the signer's")
-        if header.get("typ") != PACKET_TYPE or header.get("alg") != jose.JWS_ALG:
-            raise ProtocolError(400, "packet_signature_invalid", "JWS header is not the protocol's")
-        try:
-            return jose.verify_compact(jws, caller.key)
-        except jose.JoseError as err:
-            raise ProtocolError(400, "packet_signature_invalid", "the JWS does not verify") from err
-
-    def _validate(self, payload: bytes, packet_id: str, kid: str) -> Packet:
-        try:
-            packet = decode_packet(payload, self._settings.known_versions)
-        except SchemaError as err:
-            _log.info("packet %s from kiosk %s refused: %s", packet_id, kid, err)
-            raise ProtocolError(422, err.code.value, str(err)) from err
-        if max(len(packet.packet_id), len(packet.application_id), len(packet.kiosk_id)) > 64:
-            raise ProtocolError(422, "schema_invalid", "an identifier is over 64 characters")
-        if len(packet.audit_head.hash) > 128:
-            raise ProtocolError(422, "schema_invalid", "audit_head.hash is over 128 characters")
-        if packet.packet_id != packet_id:
-            raise ProtocolError(422, "packet_id_mismatch", "Idempotency-Key and packet_id differ")
-        if packet.kiosk_id != kid:
-            raise ProtocolError(422, "packet_kiosk_mismatch", "kiosk_id is not the signer's")
-        if packet.demo and not self._settings.demo:
-            _log.warning(
-                "packet %s from kiosk %s: DEMO packet refused outside demo", packet_id, kid
-            )
-            raise ProtocolError(422, "demo_outside_demo", "a DEMO packet outside demo mode")
-        return packet
 
     def _store(
         self,

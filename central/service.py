@@ -23,8 +23,11 @@ from central.decision import Judge
 from central.intake import Intake, IntakeSettings
 from central.keys import load_or_create
 from central.migrations import migrate
+from central.opening import Opener, Rules
 from central.registry import Registry
+from central.workers import Workers
 from kiosk.emrtd import TrustStore
+from kiosk.sync.schema import KNOWN_VERSIONS
 
 _log = logging.getLogger(__name__)
 
@@ -51,7 +54,8 @@ class Settings:
         trust_dir: the CSCA folder Passive Authentication trusts; None trusts nothing.
         tls_cert: a certificate to serve instead of the self-signed one (with ``tls_key``).
         tls_key: its key.
-        decision_processes: worker processes that decide packets (0: the decision thread).
+        worker_processes: processes that open and decide packets (``central.workers``; 0: the
+            request threads open them and the decision thread decides them).
     """
 
     data_dir: Path
@@ -61,7 +65,7 @@ class Settings:
     trust_dir: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
-    decision_processes: int = 0
+    worker_processes: int = 0
 
     @property
     def database(self) -> str:
@@ -106,12 +110,17 @@ class Central:
         self.clock = clock
         reads = session_factory(self.engine, reads=True)
         self.registry = Registry(sessions, reads, self.keys.tls_pins[0], clock)
+        self._workers = (
+            Workers(settings.worker_processes, settings.trust_dir, self.keys.encryption)
+            if settings.worker_processes > 0
+            else None
+        )
+        rules = Rules(self.encryption_kid, settings.demo, frozenset(KNOWN_VERSIONS))
         intake_settings = IntakeSettings(
             keys=self.keys,
-            encryption_kid=self.encryption_kid,
             signing_kid=self.signing_kid,
-            judge=Judge(trust, settings.trust_dir, settings.decision_processes),
-            demo=settings.demo,
+            opener=Opener(self.keys.encryption, rules, self._workers),
+            judge=Judge(trust, self._workers),
             activation_delay=settings.delay,
         )
         self.intake = Intake(sessions, reads, intake_settings, clock)
@@ -135,8 +144,10 @@ class Central:
         }
 
     def close(self) -> None:
-        """Stop the decision thread (if it runs) and release the database connections."""
+        """Stop the decision thread (if it runs), the worker processes, the database connections."""
         self.intake.stop()
+        if self._workers is not None:
+            self._workers.close()
         self.engine.dispose()
 
 

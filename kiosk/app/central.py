@@ -22,7 +22,7 @@ def start_demo_central(
     and listens on a free loopback port; the kiosk registers with the invitation it announces,
     or, registered with it before, follows it to its new port. The caller stops it on exit.
     ``server_options``: more ``central serve`` options (the sync benchmark's
-    ``--decision-processes``).
+    ``--worker-processes``).
 
     Raises:
         ConfigError: outside demo mode.

@@ -111,7 +111,7 @@ def make_server(
         demo=demo,
         activation_delay=delay,
         trust_dir=pki.load_or_create(pki_folder).trust_dir if trust else None,
-        decision_processes=processes,
+        worker_processes=processes,
     )
     central = Central(settings, clock=clock)
     return Server(central, TestClient(create_app(central)), clock, pki_folder)

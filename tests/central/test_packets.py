@@ -225,24 +225,40 @@ def test_a_forged_chip_is_declined(server: Server, kiosk: TestKiosk) -> None:
     assert _verdicts(server, kiosk)[-1]["reason"] == "chip_not_genuine"
 
 
-def test_decisions_in_a_worker_process_are_the_same(tmp_path: Path, pki_folder: Path) -> None:
-    # central serve --decision-processes 1: Passive Authentication in a process of its own,
-    # with the trust store loaded there from the same folder.
+def test_packets_opened_and_decided_in_a_worker_process_are_the_same(
+    tmp_path: Path, pki_folder: Path, logfail: object
+) -> None:
+    # central serve --worker-processes 1: the packet opened and Passive Authentication run in
+    # a process of its own, with the key and the trust store loaded there; a refusal raised
+    # there reaches the request with its code.
+    logfail.allow("central.intake", "conflicts")  # type: ignore[attr-defined]
     server = make_server(tmp_path / "central", pki_folder, processes=1)
     try:
         kiosk = TestKiosk()
         server.register(kiosk)
         genuine = server.packet(kiosk)
-        _deliver(server, kiosk, genuine)
+        payload, first = _deliver(server, kiosk, genuine)
+        again = server.send(kiosk, kiosk.seal(payload, server.info), genuine.packet_id)
+        changed = dataclasses.replace(genuine, contact=schema.Contact(phone="0987654321"))
+        _, conflict = _deliver(server, kiosk, changed)
         forged = server.packet(kiosk)
         files = dataclasses.replace(forged.chip.files, dg13=forged.chip.files.dg13[:-1] + b"X")
         forged = dataclasses.replace(forged, chip=dataclasses.replace(forged.chip, files=files))
         _deliver(server, kiosk, forged)
+        other = server.packet(kiosk)
+        signed_by_another = kiosk.seal(
+            schema.encode_packet(other), server.info, signer=TestKiosk().key
+        )
+        refused = server.send(kiosk, signed_by_another, other.packet_id)
         decided = {(v["packet_id"], v["verdict"], v["reason"]) for v in _verdicts(server, kiosk)}
     finally:
         server.central.close()
+    assert (again.status_code, again.content) == (200, first.content)
+    assert (conflict.status_code, conflict.json()["code"]) == (409, "packet_conflict")
+    assert (refused.status_code, refused.json()["code"]) == (400, "packet_signature_invalid")
     assert (genuine.packet_id, "activated", None) in decided
     assert (forged.packet_id, "declined", "chip_not_genuine") in decided
+    assert other.packet_id not in {packet_id for packet_id, _, _ in decided}
 
 
 def test_a_chip_from_an_unknown_signer_is_declined(
