@@ -16,8 +16,9 @@ PRODUCT_PACKAGES=(
     libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
     libstdc++6 libexpat1 libcups2   # not bundled by installer/kiosk.spec: the .deb depends on them
 )
-# What only the tests need; never a dependency of a product package.
-TEST_PACKAGES=(vsmartcard-vpcd poppler-utils xvfb gettext)
+# What only the tests and the benchmarks need (benchmarks/startup.py: xwininfo of x11-utils);
+# never a dependency of a product package.
+TEST_PACKAGES=(vsmartcard-vpcd poppler-utils xvfb x11-utils gettext)
 # What only building the installers needs (installer/build.sh: the .deb, lintian, the NSIS check).
 BUILD_PACKAGES=(dpkg-dev fakeroot lintian nsis)
 
