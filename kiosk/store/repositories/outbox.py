@@ -19,14 +19,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from kiosk.domain.application import DeliveryState, ServerVerdict
 from kiosk.domain.ids import ApplicationId, PacketId
 from kiosk.store import crypto
 from kiosk.store.errors import NotFoundError
-from kiosk.store.rows.outbox import SYNC_STATE_ROW_ID, OutboxRow, PacketKind, SyncStateRow
+from kiosk.store.rows.outbox import (
+    SYNC_STATE_ROW_ID,
+    OutboxPayloadRow,
+    OutboxRow,
+    PacketKind,
+    SyncStateRow,
+)
 
 _OUTBOX = OutboxRow.__tablename__
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.SENDING)
@@ -133,7 +139,6 @@ class OutboxRepository:
             packet_id=packet_id,
             application_id=application_id,
             kind=PacketKind.APPLICATION,
-            payload=sealed,
             held=held,
             payload_sha256=payload_sha256,
             size=len(sealed if sealed is not None else cbor or b""),
@@ -146,6 +151,9 @@ class OutboxRepository:
         )
         self._session.add(row)
         self._session.flush()
+        if sealed is not None:
+            self._session.add(OutboxPayloadRow(outbox_id=row.id, payload=sealed))
+            self._session.flush()
         return row.id
 
     def enqueue_unbuildable(
@@ -198,31 +206,28 @@ class OutboxRepository:
     def seal_held(self, row_id: int, sealed: bytes) -> None:
         """Replace a held packet by its encryption to the server (the bytes sent from now on)."""
         row = self._row(row_id)
-        row.payload, row.held, row.size = sealed, None, len(sealed)
+        row.held, row.size = None, len(sealed)
+        self._session.add(OutboxPayloadRow(outbox_id=row_id, payload=sealed))
         self._session.flush()
 
     def claim(self, now: datetime, limit: int = 10) -> list[OutboxItem]:
         """Due, sendable rows oldest first, marked ``sending`` (the caller commits at once)."""
         query = (
-            select(OutboxRow)
-            .options(undefer(OutboxRow.payload))
-            .where(
-                OutboxRow.state == DeliveryState.PENDING,
-                OutboxRow.next_attempt_at <= now,
-                OutboxRow.payload.is_not(None),
-            )
+            select(OutboxRow, OutboxPayloadRow.payload)
+            .join(OutboxPayloadRow, OutboxPayloadRow.outbox_id == OutboxRow.id)
+            .where(OutboxRow.state == DeliveryState.PENDING, OutboxRow.next_attempt_at <= now)
             .order_by(OutboxRow.id)
             .limit(limit)
         )
         claimed = []
-        for row in self._session.scalars(query):
+        for row, payload in self._session.execute(query):
             row.state = DeliveryState.SENDING
             claimed.append(
                 OutboxItem(
                     row.id,
                     PacketId(row.packet_id),
                     ApplicationId(row.application_id),
-                    row.payload or b"",
+                    payload,
                     row.payload_sha256,
                     row.attempts,
                 )
@@ -397,10 +402,12 @@ class OutboxRepository:
 
     def purge(self, application_id: ApplicationId, at: datetime) -> None:
         """Shred the application's stored packet and acknowledgement (workflow columns stay)."""
+        rows = select(OutboxRow.id).where(OutboxRow.application_id == application_id)
+        self._session.execute(delete(OutboxPayloadRow).where(OutboxPayloadRow.outbox_id.in_(rows)))
         self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.application_id == application_id)
-            .values(payload=None, held=None, acknowledgement=None, purged_at=at)
+            .values(held=None, acknowledgement=None, purged_at=at)
         )
 
     def _row(self, row_id: int) -> OutboxRow:

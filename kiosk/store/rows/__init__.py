@@ -11,7 +11,7 @@ from kiosk.store.rows.audit import AuditRow
 from kiosk.store.rows.biometric import PortraitRow
 from kiosk.store.rows.evidence import EvidenceRow
 from kiosk.store.rows.keyring import KeyringRow
-from kiosk.store.rows.outbox import OutboxRow, SyncStateRow
+from kiosk.store.rows.outbox import OutboxPayloadRow, OutboxRow, SyncStateRow
 from kiosk.store.rows.settings import SettingRow
 from kiosk.store.rows.user import UserRow
 
@@ -21,6 +21,7 @@ __all__ = [
     "DataKeyRow",
     "EvidenceRow",
     "KeyringRow",
+    "OutboxPayloadRow",
     "OutboxRow",
     "PortraitRow",
     "SettingRow",

@@ -1,13 +1,16 @@
 """The ``outbox`` table (one row per packet to deliver) and ``sync_state`` (the station's link).
 
-An outbox row is written in the approval's own transaction (the transactional outbox), and its
-``payload`` is the packet exactly as it goes on the wire: a compact JWE encrypted to the central
-server, which nothing on the kiosk can open again. Until the kiosk is registered there is no
-server key to encrypt to, so the packet is ``held``: its CBOR sealed under the application's data
-key, like every other personal field, and encrypted to the server by the relay's first round
-after registration. Delivery (``state``) and the server's verdict are separate columns, never
-one enum (MOSIP's lesson). A purge nulls ``payload``, ``held`` and ``acknowledgement``; the row's
-plain workflow columns stay for the reports.
+An outbox row is written in the approval's own transaction (the transactional outbox), with its
+payload in ``outbox_payloads``: the packet exactly as it goes on the wire, a compact JWE
+encrypted to the central server, which nothing on the kiosk can open again. The payload (about
+half a megabyte) has a table of its own because SQLite rewrites a whole row on every update, and
+an outbox row changes four or five times per packet (claimed, delivered, each verdict). Until
+the kiosk is registered there is no server key to encrypt to, so the packet is ``held``: its
+CBOR sealed under the application's data key, like every other personal field, and encrypted to
+the server by the relay's first round after registration (a held row changes nothing else
+meanwhile). Delivery (``state``) and the server's verdict are separate columns, never one enum
+(MOSIP's lesson). A purge deletes the payload and nulls ``held`` and ``acknowledgement``; the
+row's plain workflow columns stay for the reports.
 
 ``sync_state`` is a single row: the server's keys and TLS pins learnt at registration or from a
 signed configuration bundle, the verdict cursor (saved with the verdicts' effects), the last
@@ -45,9 +48,8 @@ class OutboxRow(Base):
     packet_id: Mapped[uuid.UUID] = mapped_column(unique=True)
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
     kind: Mapped[PacketKind] = mapped_column(str_enum(PacketKind, "packet_kind"))
-    # The large columns load only when asked for: listing, claiming and recording outcomes
-    # must not drag half a megabyte per row through the ORM.
-    payload: Mapped[bytes | None] = mapped_column(deferred=True)
+    # Loaded only when asked for: listing and recording outcomes must not drag a held packet
+    # through the ORM.
     held: Mapped[bytes | None] = mapped_column(deferred=True)
     payload_sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
@@ -69,6 +71,15 @@ class OutboxRow(Base):
     flagged: Mapped[bool]
     conflict: Mapped[bool]
     purged_at: Mapped[datetime | None]
+
+
+class OutboxPayloadRow(Base):
+    """The JWE of an outbox row: written once (at approval, or when a held packet is sealed)."""
+
+    __tablename__ = "outbox_payloads"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), primary_key=True)
+    payload: Mapped[bytes]
 
 
 class SyncStateRow(Base):

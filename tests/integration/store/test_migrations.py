@@ -3,6 +3,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
@@ -105,3 +106,46 @@ def test_an_upgrade_backs_up_then_keeps_encrypted_data_readable(tmp_path, store,
     with UnitOfWork(create_session_factory(store.engine), store.keys.ring) as uow:
         assert [uow.applications.get(a.id) for a in apps] == apps
         assert [k for k, _ in uow.applications.portraits(apps[0].id)]
+
+
+def test_outbox_payloads_move_to_their_own_table_byte_for_byte(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+    user, application = b"u" * 16, b"a" * 16
+    payload = bytes(range(256)) * 2000
+    with sqlite3.connect(tmp_path / "k.db") as raw:
+        raw.execute(
+            "INSERT INTO users (id, username, full_name, service_number, role, password_hash,"
+            " failed_attempts, disabled, created_at) VALUES (?, 'cb1', 'Cán bộ', 'SH1', 'officer',"
+            " 'x', 0, 0, '2026-11-27 07:00:00')",
+            (user,),
+        )
+        raw.execute(
+            "INSERT INTO applications (id, state, created_by, created_at, updated_at,"
+            " face_attempts, four_eyes_relaxed, demo) VALUES (?, 'approved', ?,"
+            " '2026-11-27 07:00:00', '2026-11-27 07:00:00', '[]', 0, 0)",
+            (application, user),
+        )
+        outbox = (
+            "INSERT INTO outbox (packet_id, application_id, kind, payload, payload_sha256, size,"
+            " created_at, attempts, next_attempt_at, state, flagged, conflict) VALUES"
+            " (?, ?, 'application', ?, 'd', ?, '2026-11-27 07:00:00', 0, '2026-11-27 07:00:00',"
+            " ?, 0, 0)"
+        )
+        raw.execute(outbox, (b"p" * 16, application, payload, len(payload), "pending"))
+        raw.execute(outbox, (b"q" * 16, application, None, 0, "delivered"))
+
+    upgrade_to_head(engine, tmp_path / "backups", b"k" * 32)
+
+    with sqlite3.connect(tmp_path / "k.db") as raw:
+        moved = raw.execute(
+            "SELECT o.packet_id, p.payload, o.state FROM outbox o"
+            " LEFT JOIN outbox_payloads p ON p.outbox_id = o.id ORDER BY o.id"
+        ).fetchall()
+        columns = {row[1] for row in raw.execute("PRAGMA table_info(outbox)")}
+        drift = schema_drift(engine)
+    engine.dispose()
+    assert moved == [(b"p" * 16, payload, "pending"), (b"q" * 16, None, "delivered")]
+    assert "payload" not in columns
+    assert drift == []

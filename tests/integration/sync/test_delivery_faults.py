@@ -12,14 +12,16 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from kiosk.domain.application import DeliveryState
+from kiosk.domain.application import DeliveryState, ServerVerdict
 from kiosk.domain.clock import SystemClock
 from kiosk.domain.errors import ErrorCode
 from kiosk.services.sync_control import SyncStatus
+from kiosk.store.repositories.outbox import Verdict
 from kiosk.sync import relay
 from kiosk.sync.child import CentralChild, central_command
 from kiosk.sync.client import Credentials, ServerClient
@@ -226,7 +228,8 @@ def _count(database: Path) -> int:
 def _stored_payload(world: SyncWorld, row_id: int) -> bytes:
     connection = sqlite3.connect(world.settings.data_dir / "kiosk.db")
     try:
-        row = connection.execute("SELECT payload FROM outbox WHERE id = ?", (row_id,)).fetchone()
+        query = "SELECT payload FROM outbox_payloads WHERE outbox_id = ?"
+        row = connection.execute(query, (row_id,)).fetchone()
     finally:
         connection.close()
     assert row is not None
@@ -318,3 +321,28 @@ def test_verdicts_are_pulled_while_a_backlog_is_delivered(
     assert len(pulls) >= 2
     drain(direct, approved)
     assert_each_accepted_once(direct, approved)
+
+
+def test_retention_shreds_a_delivered_packet_and_keeps_the_others(direct: SyncWorld) -> None:
+    approved = direct.approve(2)
+    drain(direct, approved)
+    old = direct.kiosk.context.clock.now() - timedelta(days=2)
+    with direct.kiosk.context.write() as uow:
+        settled, kept = (uow.outbox.for_application(app) for app in approved)
+        assert settled is not None
+        assert kept is not None
+        uow.outbox.apply_verdicts([Verdict(settled.packet_id, ServerVerdict.ACTIVATED, None, old)])
+        uow.commit()
+    assert _stored_payload(direct, settled.row_id)
+    assert direct.kiosk.services.maintenance.purge_due() >= 1
+    database = sqlite3.connect(direct.settings.data_dir / "kiosk.db")
+    try:
+        payloads = dict(database.execute("SELECT outbox_id, payload FROM outbox_payloads"))
+        ack = database.execute(
+            "SELECT acknowledgement FROM outbox WHERE id = ?", (settled.row_id,)
+        ).fetchone()[0]
+    finally:
+        database.close()
+    assert settled.row_id not in payloads
+    assert ack is None
+    assert payloads[kept.row_id] == _stored_payload(direct, kept.row_id)

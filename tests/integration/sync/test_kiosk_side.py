@@ -120,9 +120,18 @@ def test_retention_shreds_settled_applications_with_their_packets(kiosk_only: Sy
     assert ("purge", str(settled)) in actions
     database = sqlite3.connect(kiosk_only.settings.data_dir / "kiosk.db")
     try:
-        query = "SELECT payload, held, acknowledgement, purged_at FROM outbox WHERE packet_id = ?"
+        query = (
+            "SELECT p.payload, o.held, o.acknowledgement, o.purged_at FROM outbox o"
+            " LEFT JOIN outbox_payloads p ON p.outbox_id = o.id WHERE o.packet_id = ?"
+        )
         payload, held, ack, purged_at = database.execute(query, (line.packet_id.bytes,)).fetchone()
+        other = (
+            "SELECT p.payload IS NOT NULL OR o.held IS NOT NULL FROM outbox o"
+            " LEFT JOIN outbox_payloads p ON p.outbox_id = o.id WHERE o.application_id = ?"
+        )
+        (kept,) = database.execute(other, (waiting.bytes,)).fetchone()
     finally:
         database.close()
     assert (payload, held, ack) == (None, None, None)
     assert purged_at is not None
+    assert kept  # the waiting application's packet is untouched
