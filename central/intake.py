@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,7 @@ from central.errors import ProtocolError
 from central.keys import ServerKeys
 from central.opening import Opened, Opener
 from central.registry import Caller
-from kiosk.sync.schema import KNOWN_VERSIONS, Packet, decode_packet
+from kiosk.sync.schema import Packet, decode_packet
 
 _log = logging.getLogger(__name__)
 
@@ -75,7 +75,6 @@ class IntakeSettings:
     opener: Opener
     judge: Judge
     activation_delay: dt.timedelta
-    known_versions: Collection[int] = KNOWN_VERSIONS
 
 
 class Intake:
@@ -216,7 +215,7 @@ class Intake:
         if body is None:
             return None
         # The JWS was verified and its payload validated before the packet was stored.
-        return decode_packet(jose.unverified_payload(body.jws), self._settings.known_versions)
+        return decode_packet(jose.unverified_payload(body.jws))
 
     def _record_decisions(self, judged: list[tuple[Packet, Decision]], now: dt.datetime) -> None:
         """Each packet's decision and verdicts, in one transaction.

@@ -20,7 +20,7 @@ from central import jose
 from central.errors import ProtocolError
 from central.registry import Caller
 from central.workers import Workers, worker_encryption_key
-from kiosk.sync.schema import Packet, SchemaError, decode_packet
+from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
 
 PACKET_TYPE = "kiosk-packet+cbor"
 PACKET_CONTENT = "kiosk-packet+jws"
@@ -34,7 +34,7 @@ class Rules:
 
     encryption_kid: str
     demo: bool
-    known_versions: Collection[int]
+    known_versions: Collection[int] = KNOWN_VERSIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,6 @@ from central.opening import Opener, Rules
 from central.registry import Registry
 from central.workers import Workers
 from kiosk.emrtd import TrustStore
-from kiosk.sync.schema import KNOWN_VERSIONS
 
 _log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ class Central:
             if settings.worker_processes > 0
             else None
         )
-        rules = Rules(self.encryption_kid, settings.demo, frozenset(KNOWN_VERSIONS))
+        rules = Rules(self.encryption_kid, settings.demo)
         intake_settings = IntakeSettings(
             keys=self.keys,
             signing_kid=self.signing_kid,
