@@ -303,12 +303,36 @@ def describe(
         code, values = error.code, {**error.params, **params}
     title, what, todo = _CATALOGUE[code]
     tr = _ if language is None else translation(language).gettext
+    for name, texts in _PARAM_TEXTS.get(code, {}).items():
+        value = values.get(name)
+        if isinstance(value, str) and value in texts:
+            values[name] = tr(texts[value])
     return UserMessage(
         code,
         _FORMATTER.format(tr(title), **values),
         _FORMATTER.format(tr(what), **values),
         _FORMATTER.format(tr(todo), **values),
     )
+
+
+UPDATE_REASONS: dict[str, str] = {
+    "key_unreadable": N_("khóa cập nhật trong cấu hình hỏng"),
+    "key_not_ed25519": N_("khóa cập nhật không phải Ed25519"),
+    "signature_other_file": N_("chữ ký thuộc về một tệp khác"),
+    "package_unreadable": N_("không đọc được tệp"),
+    "package_altered": N_("nội dung tệp đã bị sửa"),
+    "signature_wrong_key": N_("chữ ký không đúng khóa của tỉnh"),
+    "version_older": N_("phiên bản cũ hơn phiên bản đang chạy"),
+    "wrong_package_type": N_("sai loại tệp cài đặt"),
+    "signature_unreadable": N_("không đọc được tệp chữ ký"),
+    "signature_malformed": N_("tệp chữ ký sai định dạng"),
+}
+"""Why an update is refused (``kiosk.services.updates`` names the reason, this words it)."""
+
+_PARAM_TEXTS: dict[ErrorCode, dict[str, dict[str, str]]] = {
+    ErrorCode.UPDATE_INVALID: {"reason": UPDATE_REASONS},
+}
+"""Parameters that are codes below the UI, worded here in the message's language."""
 
 
 def catalogue_codes() -> frozenset[ErrorCode]:

@@ -86,9 +86,9 @@ def load_update_key(pem: bytes) -> ed25519.Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(pem)
     except ValueError as err:
-        raise _invalid("update key unreadable", "khóa cập nhật trong cấu hình hỏng") from err
+        raise _invalid("update key unreadable", "key_unreadable") from err
     if not isinstance(key, ed25519.Ed25519PublicKey):
-        raise _invalid("update key is not Ed25519", "khóa cập nhật không phải Ed25519")
+        raise _invalid("update key is not Ed25519", "key_not_ed25519")
     return key
 
 
@@ -105,22 +105,22 @@ def verify_update(
     if signed.file != package.name:
         raise _invalid(
             f"signature names {signed.file!r}, package is {package.name!r}",
-            "chữ ký thuộc về một tệp khác",
+            "signature_other_file",
         )
     try:
         digest = _sha256(package)
     except OSError as err:
-        raise _invalid(f"package unreadable: {err.strerror}", "không đọc được tệp") from err
+        raise _invalid(f"package unreadable: {err.strerror}", "package_unreadable") from err
     if digest != signed.sha256:
-        raise _invalid("package SHA-256 differs from the signed one", "nội dung tệp đã bị sửa")
+        raise _invalid("package SHA-256 differs from the signed one", "package_altered")
     try:
         key.verify(signed.signature, _message(package.name, signed.version, digest))
     except InvalidSignature as err:
-        raise _invalid("signature does not verify", "chữ ký không đúng khóa của tỉnh") from err
+        raise _invalid("signature does not verify", "signature_wrong_key") from err
     if _version_key(signed.version) < _version_key(__version__):
         raise _invalid(
             f"version {signed.version} is older than the running {__version__}",
-            "phiên bản cũ hơn phiên bản đang chạy",
+            "version_older",
         )
     log.info("update %s version %s verified (sha256 %s)", package.name, signed.version, digest)
     return VerifiedUpdate(package, signed.version, digest)
@@ -167,7 +167,7 @@ def installer_command(package: Path, platform: str = sys.platform) -> list[str]:
         return [str(package), "/S"]
     if platform.startswith("linux") and package.suffix == ".deb":
         return ["dpkg", "-i", str(package)]
-    raise _invalid(f"{package.suffix!r} cannot be installed on {platform}", "sai loại tệp cài đặt")
+    raise _invalid(f"{package.suffix!r} cannot be installed on {platform}", "wrong_package_type")
 
 
 def _run(command: Sequence[str]) -> int:
@@ -192,9 +192,7 @@ def _read_signature(path: Path) -> _Signed:
         with path.open("rb") as handle:
             raw = handle.read(MAX_SIGNATURE_BYTES + 1)
     except OSError as err:
-        raise _invalid(
-            f"signature unreadable: {err.strerror}", "không đọc được tệp chữ ký"
-        ) from err
+        raise _invalid(f"signature unreadable: {err.strerror}", "signature_unreadable") from err
     try:
         if len(raw) > MAX_SIGNATURE_BYTES:
             raise ValueError("too large")
@@ -209,7 +207,7 @@ def _read_signature(path: Path) -> _Signed:
         )
         _version_key(signed.version)
     except ValueError as err:  # JSON, UTF-8 and base64 errors are all ValueErrors
-        raise _invalid(f"signature file malformed: {err}", "tệp chữ ký sai định dạng") from err
+        raise _invalid(f"signature file malformed: {err}", "signature_malformed") from err
     return signed
 
 
@@ -241,4 +239,5 @@ def _sha256(path: Path) -> str:
 
 
 def _invalid(detail: str, reason: str) -> DomainError:
+    """``reason`` is one of ``kiosk.messages.UPDATE_REASONS``, worded there in each language."""
     return DomainError(ErrorCode.UPDATE_INVALID, detail, reason=reason)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk.cli import main
 from kiosk.domain.errors import DomainError, ErrorCode
+from kiosk.messages import UPDATE_REASONS
 from kiosk.services import updates
 from tests.conftest import LogFail
 
@@ -35,6 +36,7 @@ def _reason(package: Path, key: ed25519.Ed25519PublicKey) -> str:
     with pytest.raises(DomainError) as failed:
         updates.verify_update(package, updates.signature_path(package), key)
     assert failed.value.code is ErrorCode.UPDATE_INVALID
+    assert failed.value.params["reason"] in UPDATE_REASONS  # worded in both languages
     return failed.value.detail
 
 

@@ -54,3 +54,11 @@ def test_every_face_instruction_has_a_citizen_text_in_both_languages() -> None:
         vietnamese, english = guidance_text(code, "vi"), guidance_text(code, "en")
         assert vietnamese != english
         assert english.isascii()
+
+
+def test_a_reason_named_below_the_ui_is_worded_in_the_messages_language() -> None:
+    refused = DomainError(ErrorCode.UPDATE_INVALID, "SHA-256 differs", reason="package_altered")
+    assert "nội dung tệp đã bị sửa" in describe(refused, "vi").what
+    english = describe(refused, "en").what
+    assert "nội dung" not in english
+    assert "package_altered" not in english
