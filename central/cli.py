@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,10 +27,13 @@ from kiosk.emrtd import EmrtdError
 
 _log = logging.getLogger("central")
 
+_KIOSK_ID_WITH_DASH = re.compile(r"-[A-Za-z0-9_-]{42}")
+"""A kiosk id is a JWK thumbprint in base64url (43 characters), which begins with '-' once in 64."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_kiosk_ids_as_operands(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.INFO if args.command == "serve" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -40,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (TestAnchorOutsideDemo, EmrtdError, BundleError, OSError, ValueError) as err:
         _complain(f"central: {err}")
         return 1
+
+
+def _kiosk_ids_as_operands(argv: Sequence[str]) -> list[str]:
+    """Moves a kiosk id that begins with '-' behind ``--``, where argparse reads it as an operand.
+
+    Without this, ``central kiosk revoke -8sUV...`` fails as a usage error for one kiosk in 64,
+    and the administrator would have to know to write ``--`` themselves.
+    """
+    words = list(argv)
+    if "--" in words:
+        return words
+    ids = [w for w in words if _KIOSK_ID_WITH_DASH.fullmatch(w)]
+    if not ids:
+        return words
+    return [w for w in words if w not in ids] + ["--", *ids]
 
 
 def _say(text: str) -> None:

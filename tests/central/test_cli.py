@@ -12,11 +12,13 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from central.cli import main
 from kiosk.devices.sim import pki
@@ -67,6 +69,45 @@ def test_invite_list_revoke_and_publish(tmp_path: Path, capsys: pytest.CaptureFi
     assert (code, out.strip()) == (0, "published configuration bundle 1")
     bundle.write_text("[1]")
     assert _run(capsys, "config", "publish", str(bundle), *data)[0] == 1
+
+
+def _kiosk_whose_id_begins_with_a_dash() -> TestKiosk:
+    """The first of a fixed run of keys whose RFC 7638 thumbprint begins with '-'."""
+    for seed in range(1000):
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(seed.to_bytes(32, "big"))
+        kiosk = TestKiosk(key)
+        if kiosk.kid.startswith("-"):
+            return kiosk
+    raise AssertionError("no thumbprint in the run begins with '-'")
+
+
+@pytest.mark.parametrize(
+    "arrange",
+    [
+        lambda kid, data: ["kiosk", "revoke", kid, *data],
+        lambda kid, data: ["kiosk", "revoke", *data, kid],
+        lambda kid, data: ["kiosk", "revoke", *data, "--", kid],
+    ],
+    ids=["id-first", "id-last", "operator-wrote-dashes"],
+)
+def test_a_kiosk_id_beginning_with_a_dash_is_revoked(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    arrange: Callable[[str, list[str]], list[str]],
+) -> None:
+    from central.service import Central, Settings
+
+    data = ["--data", str(tmp_path / "c")]
+    _, out, _ = _run(capsys, "kiosk", "invite", "--unit", "C06", "--counter", "2", *data)
+    kiosk = _kiosk_whose_id_begins_with_a_dash()
+    central = Central(Settings(data_dir=tmp_path / "c"))
+    central.registry.register(out.strip().splitlines()[-1], kiosk.public_jwk, "counter 2")
+    central.close()
+
+    code, out, err = _run(capsys, *arrange(kiosk.kid, data))
+    assert (code, out.strip(), err) == (0, f"revoked {kiosk.kid}", "")
+    code, out, _ = _run(capsys, "kiosk", "list", "--json", *data)
+    assert json.loads(out)["kiosks"][0]["revoked"] is True
 
 
 def test_serve_refuses_the_test_csca_outside_demo(
