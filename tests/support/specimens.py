@@ -4,12 +4,12 @@ Test data only: nothing here ships. Every card is marked "MẪU / SPECIMEN" and 
 fictitious person whose name has full Vietnamese diacritics. Text is drawn with Qt (QPainter with
 DejaVu Sans, offscreen) because ``cv2.putText`` cannot draw diacritics, and QR codes come from
 ``segno`` (both test-only needs). A photograph puts one card on a generated background with the
-ranges of issue 9: rotation 0-360 degrees, tilt up to 35 degrees, the card's bounding box 35-80 %
-of the image width, Gaussian blur sigma up to 2 px, a glare spot up to 15 % of the card (the
-whole spot, not only its saturated core), backgrounds of wood, paper, patterned cloth and one
-close to the card's colour, a finger over one corner in 10 % of the photographs. Everything is
-drawn from one ``random.Random`` seed, so a seed names a data set and no image is stored in the
-repository.
+ranges of issue 9: rotation 0-360 degrees, tilt up to 35 degrees, the card's width (its long
+edges as photographed) 35-80 % of the image width, Gaussian blur sigma up to 2 px, a glare spot
+up to 15 % of the card (the whole spot, not only its saturated core), backgrounds of wood,
+paper, patterned cloth and one close to the card's colour, a finger over one corner in 10 % of
+the photographs. Everything is drawn from one ``random.Random`` seed, so a seed names a data
+set and no image is stored in the repository.
 
 Qt needs a ``QGuiApplication``: tests take pytest-qt's ``qapp`` fixture, scripts call
 ``qt_application()``.
@@ -105,7 +105,11 @@ class PhotoSpec:
         rotation: in-plane rotation of the card, degrees.
         tilt: angle between the card and the image plane, degrees (0 to 35).
         tilt_axis: direction of the tilt axis in the card plane, degrees.
-        width_fraction: the card's bounding-box width over the image width.
+        width_fraction: the card's width (the mean length of its long edges as photographed)
+            over the image width, 35-80 %. A card turned so that it would not fit the frame at
+            the drawn width is as wide as fits, which is never below 35 % (a card's width
+            across its bounding box could not keep to the range: turned 90 degrees, its short
+            side is at most 34 % of a 16:9 frame's width).
         centre: the card's centre as fractions of the image size.
         blur_sigma: Gaussian blur of the whole photograph, pixels.
         glare_fraction: the area of the whole visible glare spot (every pixel it brightens)
@@ -148,6 +152,20 @@ class Photo:
     qr_covered: float = 0.0
     qr_under_glare: float = 0.0
     qr_under_finger: float = 0.0
+    glare: GlareSpot | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GlareSpot:
+    """Where a photograph's glare spot lies on the upright card template, and how bright it is.
+
+    Kept with the photograph so ``glared_card`` can show what any decoder could at best have
+    seen of the card.
+    """
+
+    centre: tuple[float, float]
+    radii: tuple[float, float]
+    peak: float
 
 
 _FAMILY = [
@@ -329,7 +347,7 @@ def make_card(kind: Kind, person: Person) -> Card:
 def without_qr(card: Card) -> Card:
     """``card`` with its QR symbol painted over in the card's colour (a symbol nobody can read)."""
     image = card.image.copy()
-    x, y, size = (round(v * TEMPLATE_WIDTH) for v in _QR_BOX[card.kind])
+    x, y, size = qr_square(card.kind)
     image[y : y + size, x : x + size] = _CARD_COLOUR[card.kind][::-1]
     return dataclasses.replace(card, image=image)
 
@@ -517,7 +535,8 @@ def photograph(card: Card, spec: PhotoSpec, rng: random.Random) -> Photo:
         dtype=np.float32,
     )
     matrix = cv2.getPerspectiveTransform(template, np.array(corners, dtype=np.float32))
-    lit, strength = _add_glare(card.image, spec.glare_fraction, 255 * 1.15 / spec.light, rng)
+    spot = _glare_spot(spec.glare_fraction, 255 * 1.15 / spec.light, rng)
+    lit, strength = _add_glare(card.image, spot)
     warped = cv2.warpPerspective(lit, matrix, (width, height), flags=cv2.INTER_AREA)
     symbol = _symbol_mask(card.kind, strength)
     mask = cv2.warpPerspective(
@@ -531,12 +550,31 @@ def photograph(card: Card, spec: PhotoSpec, rng: random.Random) -> Photo:
         image, finger = _draw_finger(image, corners, spec.finger_corner, rng)
     cover = _covered(symbol, matrix, finger)
     image = _finish(image, spec.light, spec.blur_sigma, rng)
-    return Photo(image, corners, card, spec, spec.background, *cover)
+    return Photo(image, corners, card, spec, spec.background, *cover, glare=spot)
+
+
+def glared_card(photo: Photo) -> Image:
+    """The photograph's card flat, sharp and at full size, with its glare and light only.
+
+    No perspective, blur, noise or finger: every pixel the photograph holds of the card is at
+    best this one, so a QR symbol no decoder reads here cannot be read from the photograph. The
+    benchmark decodes it for the ceiling of what any decoder could decode.
+    """
+    if photo.card is None or photo.spec is None:
+        raise ValueError("a photograph without a card")
+    lit, _ = _add_glare(photo.card.image, photo.glare)
+    return np.asarray(np.clip(lit * np.float32(photo.spec.light), 0, 255), np.uint8)
+
+
+def qr_square(kind: Kind) -> tuple[int, int, int]:
+    """Where the layout of ``kind`` prints its QR symbol: x, y and size in template pixels."""
+    x, y, size = (round(v * TEMPLATE_WIDTH) for v in _QR_BOX[kind])
+    return x, y, size
 
 
 def _symbol_mask(kind: Kind, glare: npt.NDArray[np.float32]) -> Image:
     """The QR symbol's square on the template: 1 where intact, 2 where the glare's core is."""
-    x, y, size = (round(v * TEMPLATE_WIDTH) for v in _QR_BOX[kind])
+    x, y, size = qr_square(kind)
     mask = np.zeros((TEMPLATE_HEIGHT, TEMPLATE_WIDTH), np.uint8)
     mask[y : y + size, x : x + size] = 1
     mask[(mask == 1) & (glare > _GLARE_CORE)] = 2
@@ -585,8 +623,13 @@ def _place(spec: PhotoSpec) -> Corners:
     projected -= projected.mean(axis=0)
     width, height = PHOTO_SIZE
     span = projected.max(axis=0) - projected.min(axis=0)
-    fraction = min(spec.width_fraction, 0.96 * height / span[1] * span[0] / width)
-    scaled = projected * (fraction * width / span[0])
+    long_edges = (
+        float(np.linalg.norm(projected[1] - projected[0]))
+        + float(np.linalg.norm(projected[2] - projected[3]))
+    ) / 2
+    fits = min(0.96 * width / span[0], 0.96 * height / span[1]) * long_edges / width
+    fraction = min(spec.width_fraction, fits)
+    scaled = projected * (fraction * width / long_edges)
     low, high = -scaled.min(axis=0), np.array([width, height]) - scaled.max(axis=0)
     margin = 0.01 * width
     centre = low + margin + (high - low - 2 * margin) * np.array(spec.centre)
@@ -647,31 +690,40 @@ def make_background(kind: Background, card: Card | None, rng: random.Random) -> 
 _GLARE_CORE = 0.5  # glare strength above which printed black turns light grey or white
 
 
-def _add_glare(
-    card: Image, fraction: float, peak: float, rng: random.Random
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """A bright elliptical spot covering ``fraction`` of the card, and its strength (0 to 1).
+def _glare_spot(fraction: float, peak: float, rng: random.Random) -> GlareSpot | None:
+    """An elliptical spot covering ``fraction`` of the card, somewhere over its middle.
 
     The whole spot, every pixel it brightens, is an ellipse of ``fraction`` of the card's area:
-    issue 9's "glare up to 15 % of the card" bounds the spot, not only its core. The strength
-    falls linearly in the squared elliptical distance d^2 from 1 (a saturated plateau, d^2 up
-    to 3/8, so 3/8 of the spot's area) to 0 on the ellipse's edge. A reflection saturates the
-    sensor whatever the room's light, so the plateau is ``peak`` (above 255 before the light
-    factor is applied, clipped to white in the photograph).
+    issue 9's "glare up to 15 % of the card" bounds the spot, not only its core. A reflection
+    saturates the sensor whatever the room's light, so the spot's plateau is ``peak`` (above 255
+    before the light factor is applied, clipped to white in the photograph).
     """
     if fraction <= 0:
+        return None
+    aspect = rng.uniform(0.5, 2.0)
+    radius_x = math.sqrt(fraction * TEMPLATE_WIDTH * TEMPLATE_HEIGHT / math.pi * aspect)
+    centre = (rng.uniform(0.15, 0.85) * TEMPLATE_WIDTH, rng.uniform(0.15, 0.85) * TEMPLATE_HEIGHT)
+    return GlareSpot(centre, (radius_x, radius_x / aspect), peak)
+
+
+def _add_glare(
+    card: Image, spot: GlareSpot | None
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The card under ``spot``, and the spot's strength (0 to 1) at each pixel.
+
+    The strength falls linearly in the squared elliptical distance d^2 from 1 (a saturated
+    plateau, d^2 up to 3/8, so 3/8 of the spot's area) to 0 on the ellipse's edge.
+    """
+    if spot is None:
         return card.astype(np.float32), np.zeros(card.shape[:2], np.float32)
     height, width = card.shape[:2]
-    aspect = rng.uniform(0.5, 2.0)
-    radius_x = math.sqrt(fraction * width * height / math.pi * aspect)
-    radius_y = radius_x / aspect
-    cx, cy = rng.uniform(0.15, 0.85) * width, rng.uniform(0.15, 0.85) * height
+    (cx, cy), (radius_x, radius_y) = spot.centre, spot.radii
     xs = np.arange(width, dtype=np.float32)[None, :]
     ys = np.arange(height, dtype=np.float32)[:, None]
     distance = ((xs - cx) / radius_x) ** 2 + ((ys - cy) / radius_y) ** 2
     strength = np.clip(1.6 * (1 - distance), 0, 1)[:, :, None]
-    lit = card.astype(np.float32) * (1 - strength) + np.float32(peak) * strength
-    return lit, strength[:, :, 0]
+    lit = card.astype(np.float32) * (1 - strength) + np.float32(spot.peak) * strength
+    return np.asarray(lit, np.float32), np.asarray(strength[:, :, 0], np.float32)
 
 
 def _cast_shadow_edge(
