@@ -11,12 +11,13 @@ is timed too. Every card photograph is counted in every line; none is left out:
 - "rejected": the scan asked for a retake (no card found, or a quality reason); "decoded among
   accepted" counts the others, the photographs the officer would keep.
 - "covered": 1 % or more of the QR symbol under the glare's saturated core or a finger (the
-  generator's truth). No decoder restores such a symbol (error correction M restores 15 %
-  of codewords spread over the symbol, never a lost finder pattern), so the scan must instead
-  reject the photograph for the reason that names the cover: glare for glare, corner cut for a
-  finger. "Decoded or rightly rejected" counts the decoded photographs plus the covered ones so
-  rejected, over all card photographs: the figure for the 96 % target once unreadable symbols
-  count as the retakes they are. "Decoded, intact QR" is the decoder alone on the rest.
+  generator's truth). Most such symbols are lost (error correction M restores 15 % of the
+  codewords, never a lost finder pattern; "decodable at all" below says which), so the scan
+  must reject the photograph for the reason that names the cover unless it decodes it: glare
+  for glare, corner cut for a finger. "Decoded or rightly rejected" counts the decoded
+  photographs plus the covered ones so rejected, over all card photographs: the figure for the
+  96 % target once unreadable symbols count as the retakes they are. "Decoded, intact QR" is
+  the decoder alone on the rest.
 - "silent": found, neither decoded nor given any reason (the worst outcome).
 - "decodable at all": the ceiling. The card as the photograph holds it at best (flat, sharp, at
   the template's full size, with its glare and light but no perspective, blur, noise or finger;
