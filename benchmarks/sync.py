@@ -57,7 +57,7 @@ from kiosk.domain.ids import new_application_id
 from kiosk.services.chip_evidence import chip_evidence
 from kiosk.services.chip_reading import AccessInput
 from kiosk.services.consent import consent_record
-from kiosk.sync import schema
+from kiosk.sync import codec
 from kiosk.sync.envelope import PacketSealer
 from kiosk.sync.outbox import PacketOutbox
 from kiosk.sync.packet import PacketSource, build_packet
@@ -255,7 +255,7 @@ class _Template:
         # The costs apart (the same steps enqueue takes), then the real enqueue.
         started = time.perf_counter()
         source = PacketSource(application, uow.evidence.get(app_id), None, None, now, now, 1, b"h")
-        cbor = schema.encode_packet(build_packet(source, app_id, self.outbox.kiosk_id, now))
+        cbor = codec.encode_packet(build_packet(source, app_id, self.outbox.kiosk_id, now))
         built = time.perf_counter()
         state = uow.sync_state.get()
         sealed = self.sealer.seal(cbor, state.encryption_key)

@@ -37,7 +37,8 @@ from central.errors import ProtocolError
 from central.keys import ServerKeys
 from central.opening import Opened, Opener
 from central.registry import Caller
-from kiosk.sync.schema import Packet, decode_packet
+from kiosk.sync.codec import decode_packet
+from kiosk.sync.schema import Packet
 
 _log = logging.getLogger(__name__)
 

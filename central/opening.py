@@ -20,7 +20,8 @@ from central import jose
 from central.errors import ProtocolError
 from central.registry import Caller
 from central.workers import Workers, worker_encryption_key
-from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError, decode_packet
+from kiosk.sync.codec import decode_packet
+from kiosk.sync.schema import KNOWN_VERSIONS, Packet, SchemaError
 
 PACKET_TYPE = "kiosk-packet+cbor"
 PACKET_CONTENT = "kiosk-packet+jws"

@@ -1,4 +1,5 @@
 """Offline-first delivery of approved applications to the central server (docs/sync-protocol.md).
 
-``kiosk.sync.schema`` is the packet's wire format, shared with the reference server ``central``.
+``kiosk.sync.schema`` (the packet's typed parts) and ``kiosk.sync.codec`` (their CBOR encoding and
+validation) are the packet's wire format, shared with the reference server ``central``.
 """

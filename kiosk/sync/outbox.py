@@ -20,7 +20,7 @@ from kiosk.domain.biometrics import FaceDecision, FaceMatch
 from kiosk.domain.ids import ApplicationId, new_packet_id
 from kiosk.store.rows.biometric import PortraitKind
 from kiosk.store.uow import UnitOfWork
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from kiosk.sync.envelope import PacketSealer, payload_digest
 from kiosk.sync.packet import PacketIncomplete, PacketSource, build_packet
 
@@ -46,7 +46,7 @@ class PacketOutbox:
         packet_id = new_packet_id()
         try:
             source = _source(uow, application_id, at)
-            cbor = schema.encode_packet(build_packet(source, packet_id, self.kiosk_id, at))
+            cbor = codec.encode_packet(build_packet(source, packet_id, self.kiosk_id, at))
         except (PacketIncomplete, schema.SchemaError) as err:
             part = err.part if isinstance(err, PacketIncomplete) else str(err.field)
             # Audited and shown as a failed packet; INFO here because the record is the alarm.

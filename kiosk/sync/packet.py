@@ -5,7 +5,7 @@ stored at each step: the citizen and contact (the application), the raw chip rea
 check's verdict, the scans, the liveness and the consent (the evidence), the live portrait and
 the match figures (the face step), who submitted and approved it and every override, and the
 audit chain's head. No I/O here: ``kiosk.sync.outbox`` gathers the inputs inside the approval's
-unit of work and calls ``build_packet``; the result is encoded once by ``kiosk.sync.schema``.
+unit of work and calls ``build_packet``; the result is encoded once by ``kiosk.sync.codec``.
 """
 
 from __future__ import annotations

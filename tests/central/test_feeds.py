@@ -14,14 +14,14 @@ from jwcrypto import jwk, jws
 from central.bundles import BundleError
 from central.intake import PENDING
 from kiosk.devices.sim import pki
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from tests.central.conftest import Server, make_server
 from tests.support.kiosk_signer import TestKiosk
 
 
 def _send(server: Server, kiosk: TestKiosk) -> schema.Packet:
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    body = kiosk.seal(codec.encode_packet(packet), server.info)
     assert server.send(kiosk, body, packet.packet_id).status_code == 201
     return packet
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from central import httpsig
 from central.errors import ProtocolError
-from kiosk.sync import schema
+from kiosk.sync import codec
 from tests.central.conftest import Server
 from tests.support.kiosk_signer import TestKiosk
 from tests.support.sync_packets import sample_packet
@@ -74,7 +74,7 @@ def test_mutated_packets_are_refused_cleanly(
     server: Server, kiosk: TestKiosk, data: st.DataObject
 ) -> None:
     packet = sample_packet(1, kiosk_id=kiosk.kid)
-    body = bytearray(kiosk.seal(schema.encode_packet(packet), server.info))
+    body = bytearray(kiosk.seal(codec.encode_packet(packet), server.info))
     index = data.draw(st.integers(0, len(body) - 1))
     body[index] = data.draw(st.sampled_from(base64.urlsafe_b64encode(bytes(range(48)))))
     response = server.send(kiosk, bytes(body), packet.packet_id)

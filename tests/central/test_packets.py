@@ -12,7 +12,7 @@ import pytest
 from jwcrypto import jwk, jws
 
 from central.service import Central, Settings, TestAnchorOutsideDemo
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from tests.central.conftest import Server, make_server
 from tests.support.kiosk_signer import TestKiosk
 from tests.support.sync_packets import demo_record
@@ -30,7 +30,7 @@ def _ack_claims(server: Server, token: str) -> dict[str, object]:
 
 
 def _deliver(server: Server, kiosk: TestKiosk, packet: schema.Packet) -> tuple[bytes, object]:
-    payload = schema.encode_packet(packet)
+    payload = codec.encode_packet(packet)
     body = kiosk.seal(payload, server.info)
     return payload, server.send(kiosk, body, packet.packet_id)
 
@@ -74,7 +74,7 @@ def test_a_genuine_consistent_packet_is_accepted_then_activated(
 
 def test_a_resend_gets_the_byte_identical_acknowledgement(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    body = kiosk.seal(codec.encode_packet(packet), server.info)
     first = server.send(kiosk, body, packet.packet_id)
     server.clock.advance(30)
     again = server.send(kiosk, body, packet.packet_id)
@@ -85,7 +85,7 @@ def test_a_resend_gets_the_byte_identical_acknowledgement(server: Server, kiosk:
 
 def test_the_same_payload_sealed_again_is_a_resend(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    payload = schema.encode_packet(packet)
+    payload = codec.encode_packet(packet)
     first = server.send(kiosk, kiosk.seal(payload, server.info), packet.packet_id)
     again = server.send(kiosk, kiosk.seal(payload, server.info), packet.packet_id)
     assert again.status_code == 200
@@ -119,7 +119,7 @@ def test_another_kiosk_cannot_reuse_a_packet_id(
 
 def test_a_tampered_packet_is_undecryptable(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    body = bytearray(kiosk.seal(schema.encode_packet(packet), server.info))
+    body = bytearray(kiosk.seal(codec.encode_packet(packet), server.info))
     middle = body.rindex(b".") - 10
     body[middle] = ord("A") if body[middle] != ord("A") else ord("B")
     response = server.send(kiosk, bytes(body), packet.packet_id)
@@ -129,7 +129,7 @@ def test_a_tampered_packet_is_undecryptable(server: Server, kiosk: TestKiosk) ->
 
 def test_a_packet_signed_by_another_key_is_refused(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info, signer=TestKiosk().key)
+    body = kiosk.seal(codec.encode_packet(packet), server.info, signer=TestKiosk().key)
     response = server.send(kiosk, body, packet.packet_id)
     assert (response.status_code, response.json()["code"]) == (400, "packet_signature_invalid")
 
@@ -138,24 +138,24 @@ def test_a_packet_of_another_kiosk_is_refused(server: Server, kiosk: TestKiosk) 
     other = TestKiosk()
     server.register(other)
     packet = server.packet(other)
-    body = other.seal(schema.encode_packet(packet), server.info)
+    body = other.seal(codec.encode_packet(packet), server.info)
     response = server.send(kiosk, body, packet.packet_id)
     assert (response.status_code, response.json()["code"]) == (422, "packet_kiosk_mismatch")
     mine = dataclasses.replace(packet, kiosk_id=other.kid)
-    body = kiosk.seal(schema.encode_packet(mine), server.info)
+    body = kiosk.seal(codec.encode_packet(mine), server.info)
     response = server.send(kiosk, body, mine.packet_id)
     assert (response.status_code, response.json()["code"]) == (422, "packet_kiosk_mismatch")
 
 
 def test_the_idempotency_key_must_be_the_packet_id(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    body = kiosk.seal(codec.encode_packet(packet), server.info)
     response = server.send(kiosk, body, "another-id")
     assert (response.status_code, response.json()["code"]) == (422, "packet_id_mismatch")
 
 
 def _raw_payload(server: Server, kiosk: TestKiosk) -> dict[str, object]:
-    return dict(cbor2.loads(schema.encode_packet(server.packet(kiosk))))
+    return dict(cbor2.loads(codec.encode_packet(server.packet(kiosk))))
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_packets_opened_and_decided_in_a_worker_process_are_the_same(
         _deliver(server, kiosk, forged)
         other = server.packet(kiosk)
         signed_by_another = kiosk.seal(
-            schema.encode_packet(other), server.info, signer=TestKiosk().key
+            codec.encode_packet(other), server.info, signer=TestKiosk().key
         )
         refused = server.send(kiosk, signed_by_another, other.packet_id)
         decided = {(v["packet_id"], v["verdict"], v["reason"]) for v in _verdicts(server, kiosk)}
@@ -322,7 +322,7 @@ def test_an_audit_chain_going_back_flags_the_kiosk(
 
 def test_a_packet_survives_a_server_restart(server: Server, kiosk: TestKiosk) -> None:
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    body = kiosk.seal(codec.encode_packet(packet), server.info)
     first = server.send(kiosk, body, packet.packet_id)
     server.central.close()
     restarted = Central(Settings(**_settings(server)), clock=server.clock)
@@ -350,7 +350,7 @@ def test_a_packet_request_sent_again_is_a_replay(
     # The nonce of a packet request is stored with the packet (one commit), or alone when
     # nothing is stored (a resend, a refusal): either way the same request again is a replay.
     packet = server.packet(kiosk)
-    body = kiosk.seal(schema.encode_packet(packet), server.info)
+    body = kiosk.seal(codec.encode_packet(packet), server.info)
     if outcome == "resent":
         assert server.send(kiosk, body, packet.packet_id).status_code == 201
     if outcome == "refused":

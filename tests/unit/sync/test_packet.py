@@ -12,7 +12,7 @@ from kiosk.domain.chip import ChipVerdict
 from kiosk.domain.citizen import Citizen, Sex
 from kiosk.domain.evidence import CheckRecord, ChipEvidence, ConsentRecord, Evidence
 from kiosk.domain.ids import ApplicationId, PacketId, UserId
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from kiosk.sync.packet import PacketIncomplete, PacketSource, build_packet
 
 AT = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
@@ -69,7 +69,7 @@ def _source(**changes: object) -> PacketSource:
 
 def test_the_packet_round_trips_through_the_schema() -> None:
     packet = build_packet(_source(), PacketId(uuid.UUID(int=5)), "kid", AT)
-    decoded = schema.decode_packet(schema.encode_packet(packet))
+    decoded = codec.decode_packet(codec.encode_packet(packet))
     assert decoded.application_id == str(uuid.UUID(int=9))
     assert decoded.chip.files.dg15 == FILES["DG15"]
     assert decoded.chip.files.dg14 is None

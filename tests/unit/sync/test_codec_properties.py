@@ -8,14 +8,14 @@ import cbor2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from kiosk.sync.schema import SchemaError
 from tests.support.sync_packets import sample_packet
 
 PROPERTY = settings(max_examples=300)
 """Capped in every profile: each example decodes a whole packet (about 10 ms on a busy core)."""
 
-VALID = {v: schema.encode_packet(sample_packet(v)) for v in sorted(schema.KNOWN_VERSIONS)}
+VALID = {v: codec.encode_packet(sample_packet(v)) for v in sorted(schema.KNOWN_VERSIONS)}
 
 values: st.SearchStrategy[Any] = st.recursive(
     st.none()
@@ -34,11 +34,11 @@ values: st.SearchStrategy[Any] = st.recursive(
 
 def _decode_or_refuse(data: bytes) -> None:
     try:
-        packet = schema.decode_packet(data)
+        packet = codec.decode_packet(data)
     except SchemaError:
         return
     # Whatever passed validation encodes again (the server stores and the kiosk rebuilds it).
-    assert schema.decode_packet(schema.encode_packet(packet)) == packet
+    assert codec.decode_packet(codec.encode_packet(packet)) == packet
 
 
 @PROPERTY

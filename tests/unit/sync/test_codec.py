@@ -1,4 +1,4 @@
-"""The packet schema: a round trip per version, and each validation code on its own cause."""
+"""The packet codec: a round trip per version, and each validation code on its own cause."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import cbor2
 import pytest
 
-from kiosk.sync import schema
+from kiosk.sync import codec, schema
 from kiosk.sync.schema import SchemaError, ValidationCode
 from tests.support.sync_packets import NOW, sample_packet
 
@@ -16,8 +16,8 @@ from tests.support.sync_packets import NOW, sample_packet
 @pytest.mark.parametrize("version", sorted(schema.KNOWN_VERSIONS))
 def test_every_version_round_trips(version: int) -> None:
     packet = sample_packet(version)
-    data = schema.encode_packet(packet)
-    assert schema.decode_packet(data) == packet
+    data = codec.encode_packet(packet)
+    assert codec.decode_packet(data) == packet
     assert sorted(cbor2.loads(data)) == sorted(schema.PARTS[version])
 
 
@@ -29,24 +29,24 @@ def test_versions_add_exactly_their_part() -> None:
 
 
 def test_chip_files_use_the_protocol_names() -> None:
-    raw = cbor2.loads(schema.encode_packet(sample_packet(1)))
+    raw = cbor2.loads(codec.encode_packet(sample_packet(1)))
     assert set(raw["chip"]["files"]) == {"COM", "DG1", "DG2", "DG13", "DG14", "DG15", "SOD"}
     assert raw["chip"]["files"]["DG1"] == b"dg1"
 
 
 def test_empty_optional_parts_are_sent_as_null_and_come_back_as_none() -> None:
     packet = dataclasses.replace(sample_packet(4), face=None, liveness=None, documents=None)
-    raw = cbor2.loads(schema.encode_packet(packet))
+    raw = cbor2.loads(codec.encode_packet(packet))
     assert raw["face"] is None
     assert raw["documents"] is None
-    assert schema.decode_packet(schema.encode_packet(packet)) == packet
+    assert codec.decode_packet(codec.encode_packet(packet)) == packet
 
 
 def test_a_nullable_key_may_be_absent() -> None:
-    raw = cbor2.loads(schema.encode_packet(sample_packet(2)))
+    raw = cbor2.loads(codec.encode_packet(sample_packet(2)))
     del raw["chip"]["files"]["DG14"]
     del raw["face"]
-    packet = schema.decode_packet(cbor2.dumps(raw))
+    packet = codec.decode_packet(cbor2.dumps(raw))
     assert packet.chip.files.dg14 is None
     assert packet.face is None
 
@@ -55,18 +55,18 @@ def test_text_is_normalised_to_nfc_on_encoding() -> None:
     decomposed = "Nguye\u0302\u0303n"
     citizen = dataclasses.replace(sample_packet(1).citizen, full_name=decomposed)
     packet = dataclasses.replace(sample_packet(1), citizen=citizen)
-    decoded = schema.decode_packet(schema.encode_packet(packet))
+    decoded = codec.decode_packet(codec.encode_packet(packet))
     assert decoded.citizen.full_name == "Nguyễn"
 
 
 def _refusal(raw: dict[str, object], known: frozenset[int] = schema.KNOWN_VERSIONS) -> SchemaError:
     with pytest.raises(SchemaError) as caught:
-        schema.decode_packet(cbor2.dumps(raw), known_versions=known)
+        codec.decode_packet(cbor2.dumps(raw), known_versions=known)
     return caught.value
 
 
 def _raw(version: int = 4) -> dict[str, object]:
-    return dict(cbor2.loads(schema.encode_packet(sample_packet(version))))
+    return dict(cbor2.loads(codec.encode_packet(sample_packet(version))))
 
 
 def test_unknown_version_is_refused_with_its_code() -> None:
@@ -131,20 +131,20 @@ def test_the_error_text_never_holds_a_value() -> None:
 def test_encoding_refuses_a_part_the_version_does_not_define() -> None:
     packet = dataclasses.replace(sample_packet(1), face=sample_packet(2).face)
     with pytest.raises(SchemaError) as caught:
-        schema.encode_packet(packet)
+        codec.encode_packet(packet)
     assert caught.value.code is ValidationCode.SCHEMA_PART_UNKNOWN
 
 
 def test_encoding_refuses_a_time_without_offset() -> None:
     packet = dataclasses.replace(sample_packet(1), created_at=NOW.replace(tzinfo=None))
     with pytest.raises(SchemaError, match="created_at"):
-        schema.encode_packet(packet)
+        codec.encode_packet(packet)
 
 
 def test_times_keep_their_offset() -> None:
     hanoi = dt.timezone(dt.timedelta(hours=7))
     packet = dataclasses.replace(sample_packet(1), created_at=NOW.astimezone(hanoi))
-    decoded = schema.decode_packet(schema.encode_packet(packet))
+    decoded = codec.decode_packet(codec.encode_packet(packet))
     assert decoded.created_at == NOW
     assert decoded.created_at.utcoffset() == dt.timedelta(hours=7)
 
@@ -164,7 +164,7 @@ def test_times_keep_their_offset() -> None:
 )
 def test_hostile_cbor_is_schema_invalid(data: bytes) -> None:
     with pytest.raises(SchemaError) as caught:
-        schema.decode_packet(data)
+        codec.decode_packet(data)
     assert caught.value.code is ValidationCode.SCHEMA_INVALID
 
 
