@@ -21,8 +21,9 @@ from kiosk.store.keys import KeyRing
 from kiosk.store.repositories.applications import ApplicationRepository
 from kiosk.store.repositories.audit import AuditRepository
 from kiosk.store.repositories.evidence import EvidenceRepository
-from kiosk.store.repositories.outbox import OutboxRepository, SyncStateRepository
+from kiosk.store.repositories.outbox import OutboxRepository
 from kiosk.store.repositories.settings import SettingsRepository
+from kiosk.store.repositories.sync_state import SyncStateRepository
 from kiosk.store.repositories.users import UserRepository
 
 

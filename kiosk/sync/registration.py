@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.domain.clock import Clock
 from kiosk.domain.errors import ErrorCode
-from kiosk.store.repositories.outbox import Registration
+from kiosk.store.repositories.sync_state import Registration
 from kiosk.sync.client import ServerClient, pin_digest
 from kiosk.sync.envelope import ConfigurationBundle, kiosk_public_jwk, open_configuration
 from kiosk.sync.errors import ServerKeyMismatch, ServerRefused, SignatureInvalid

@@ -32,7 +32,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.domain.clock import Clock
-from kiosk.store.repositories.outbox import OutboxItem, SyncState
+from kiosk.store.repositories.outbox import OutboxItem
+from kiosk.store.repositories.sync_state import SyncState
 from kiosk.store.uow import UnitOfWork
 from kiosk.sync.client import Credentials, KioskInfo, Reply, ServerClient
 from kiosk.sync.envelope import (
