@@ -60,7 +60,8 @@ from kiosk.emrtd.lds.dg1 import parse as parse_dg1
 from kiosk.emrtd.lds.dg13 import CardDate, DG13File
 from kiosk.emrtd.lds.dg13 import parse as parse_dg13
 from kiosk.emrtd.pace import PACEResult, run_pace
-from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, limited_settings, read_document
+from kiosk.emrtd.read_size import limited_settings
+from kiosk.emrtd.reader import AuthenticationEvidence, ChipRead, read_document
 from kiosk.emrtd.resume import AccessMemory, ReadJournal
 from kiosk.emrtd.sm import (
     SecureChannel,

@@ -19,7 +19,7 @@ A read can outlive its session (``kiosk.emrtd.resume``): given a ``ReadJournal``
 card put back opens it again (with the protocol that worked first), reads EF.SOD's first chunk
 again and raises ``CardReplaced`` if it differs from the bytes held, then reads only what is
 missing, from the last verified offset. Given ``probe``, the first read on a reader of unknown
-capacity finds the largest READ BINARY it carries (``_probe_read_limit``).
+capacity finds the largest READ BINARY it carries (``kiosk.emrtd.read_size``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from kiosk.emrtd.access import AccessKey, open_access, pace_info, read_card_access
@@ -51,24 +51,11 @@ from kiosk.emrtd.auth.verdict import (
     ChipVerdictResult,
     decide_chip_verdict,
 )
-from kiosk.emrtd.errors import (
-    AccessDenied,
-    CardRemoved,
-    CardReplaced,
-    MalformedData,
-    PartialRead,
-    ReadLimitExceeded,
-    SecureMessagingError,
-    StatusWordError,
-    TransportError,
-)
+from kiosk.emrtd.errors import AccessDenied, CardReplaced, MalformedData, PartialRead
 from kiosk.emrtd.files import (
-    DEFAULT_SETTINGS,
     EF_CARD_ACCESS,
     EF_COM,
     EF_SOD,
-    EXTENDED_CHUNK,
-    SHORT_CHUNK,
     ElementaryFile,
     ProgressCallback,
     ReadSettings,
@@ -86,8 +73,8 @@ from kiosk.emrtd.lds import dg14 as dg14_file
 from kiosk.emrtd.lds import dg15 as dg15_file
 from kiosk.emrtd.lds.dg2 import FaceImage
 from kiosk.emrtd.lds.dg13 import DG13File
+from kiosk.emrtd.read_size import announced_settings, limited_settings, probe_read_limit
 from kiosk.emrtd.resume import AccessMemory, ReadJournal
-from kiosk.emrtd.tlv import iter_tlvs
 from kiosk.emrtd.transport import Cancellable, Recorder, Transport
 
 READ_ORDER = (1, 13, 14, 15, 2)
@@ -96,17 +83,6 @@ during the long DG2 read loses the least. DG3 (fingerprints) needs Terminal Auth
 is never asked for."""
 
 REQUIRED_GROUPS = (1, 2)
-
-EF_ATR_INFO = 0x2F01
-"""EF.ATR/INFO in the MF (ISO/IEC 7816-4 §8.4): where a card states its APDU size limits."""
-
-TAG_EXTENDED_LENGTH_INFO = 0x7F66
-SM_OVERHEAD = 48
-"""Bytes a protected answer adds around the data: DO'87 header and padding, DO'99, DO'8E, SW."""
-
-PROBE_SIZES = (0x0400, 0x0800)
-"""READ BINARY sizes tried, smallest first, before the chip's own chunk: a reader whose buffer
-is too small breaks the session, so growing sizes cost at most one broken session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,15 +220,6 @@ def read_document(
     )
 
 
-def limited_settings(settings: ReadSettings, limit: int | None) -> ReadSettings:
-    """``settings`` with chunks no larger than ``limit``: short APDUs when it is that small."""
-    if limit is None or settings.chunk <= limit:
-        return settings
-    if limit <= SHORT_CHUNK:
-        return replace(settings, extended_length=False, chunk_size=None)
-    return replace(settings, chunk_size=limit)
-
-
 def _open(
     link: Transport,
     keys: Sequence[AccessKey],
@@ -321,35 +288,6 @@ def _check_same_card(channel: Transport, journal: ReadJournal, settings: ReadSet
         raise CardReplaced(EF_SOD.name)
 
 
-def announced_settings(link: Transport) -> ReadSettings:
-    """The read settings the chip's EF.ATR/INFO allows.
-
-    Extended length only when the announced limits hold a whole chunk with the
-    secure-messaging overhead; short reads otherwise. A card without the file, or with one
-    this code does not understand, is read with short APDUs, which every chip accepts.
-    """
-    try:
-        select_file(link, EF_ATR_INFO)
-        info = read_binary(link, 0, 256)
-        limits = _extended_length_limits(info)
-    except (StatusWordError, MalformedData):
-        return DEFAULT_SETTINGS
-    if limits is None:
-        return DEFAULT_SETTINGS
-    chunk = min(EXTENDED_CHUNK, min(limits) - SM_OVERHEAD)
-    if chunk <= SHORT_CHUNK:
-        return DEFAULT_SETTINGS
-    return ReadSettings(extended_length=True, chunk_size=chunk)
-
-
-def _extended_length_limits(info: bytes) -> tuple[int, int] | None:
-    for item in iter_tlvs(info):
-        if item.tag == TAG_EXTENDED_LENGTH_INFO:
-            sizes = [int.from_bytes(c.value, "big") for c in item.children() if c.tag == 0x02]
-            return (sizes[0], sizes[1]) if len(sizes) >= 2 else None
-    return None
-
-
 def _read_files(
     channel: Transport,
     settings: ReadSettings,
@@ -367,7 +305,7 @@ def _read_files(
         return journal.files[ef.name]
 
     if probe:
-        _probe_read_limit(channel, settings, journal)
+        probe_read_limit(channel, settings, journal)
     files = {EF_COM.name: read(EF_COM)}
     present = com_file.parse(files[EF_COM.name]).data_groups
     missing = [n for n in REQUIRED_GROUPS if n not in present]
@@ -404,43 +342,6 @@ def _read_one(
         raise
     journal.partial.pop(ef.name, None)
     return data
-
-
-def _probe_read_limit(channel: Transport, settings: ReadSettings, journal: ReadJournal) -> None:
-    """Find the largest READ BINARY this reader carries, on DG2 (the largest file, always there).
-
-    Done before any other file, so no file is read with a size the reader may not carry. Sizes
-    grow from ``PROBE_SIZES`` to the chip's own chunk. What each read brings is DG2's
-    beginning, kept as its verified part, so the probe costs a few APDUs and no bytes. A size
-    the reader refuses (a transport error, a wrong-length status word, a spoiled answer) ends
-    the session: ``journal.read_limit`` keeps the last size that went through.
-
-    Raises:
-        ReadLimitExceeded: the reader refused a size.
-        CardRemoved: the card left during the probe (nothing is learnt).
-        StatusWordError: the chip refused DG2 for another reason (no such file...).
-    """
-    group = data_group(2)
-    select_file(channel, group.fid)
-    good = SHORT_CHUNK
-    for size in (*(s for s in PROBE_SIZES if s < settings.chunk), settings.chunk):
-        try:
-            data = read_binary(channel, 0, size, extended=True)
-        except CardRemoved:
-            raise
-        except (TransportError, StatusWordError, SecureMessagingError) as err:
-            if isinstance(err, StatusWordError) and not _wrong_length(err.sw):
-                raise
-            journal.read_limit = good
-            raise ReadLimitExceeded(group.name, size, good, type(err).__name__) from err
-        journal.partial[group.name] = data
-        good = size
-    journal.read_limit = good
-
-
-def _wrong_length(sw: int) -> bool:
-    """6700, 6Cxx, or 6F00: what a reader (or chip) answers to a size it cannot carry."""
-    return sw in (0x6700, 0x6F00) or sw >> 8 == 0x6C
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,8 @@ from kiosk.emrtd.errors import (
 )
 from kiosk.emrtd.files import DEFAULT_SETTINGS, SHORT_CHUNK, ReadSettings
 from kiosk.emrtd.lds.card_access import CCCD_CARD_ACCESS
-from kiosk.emrtd.reader import ChipRead, limited_settings, read_document
+from kiosk.emrtd.read_size import limited_settings
+from kiosk.emrtd.reader import ChipRead, read_document
 from kiosk.emrtd.resume import ReadJournal
 from kiosk.emrtd.transport import Transport
 from tests.unit.devices.sim.conftest import FACTS_ID

@@ -7,7 +7,7 @@ import pytest
 from kiosk.emrtd import tlv
 from kiosk.emrtd.apdu import CommandAPDU, ResponseAPDU
 from kiosk.emrtd.files import DEFAULT_SETTINGS, ReadSettings
-from kiosk.emrtd.reader import announced_settings
+from kiosk.emrtd.read_size import announced_settings
 
 
 class ATRInfoCard:
