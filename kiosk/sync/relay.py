@@ -24,12 +24,10 @@ import os
 import signal
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from kiosk.domain.clock import Clock
 from kiosk.store.repositories.outbox import OutboxItem
@@ -43,6 +41,7 @@ from kiosk.sync.envelope import (
     open_configuration,
 )
 from kiosk.sync.errors import ServerKeyMismatch, ServerUnreachable, SignatureInvalid, SyncError
+from kiosk.sync.flight import Flight
 from kiosk.sync.policy import Outcome, RetryPolicy, classify
 from kiosk.sync.status import VERDICT_PAGE, LinkState, SyncStatus, apply_verdict_page, read_status
 
@@ -312,7 +311,7 @@ class Relay:
         ``VERDICTS_EVERY`` answers, a page of verdicts is pulled beside the sends (the verdicts
         of a long backlog are applied while it is delivered, not all after it).
         """
-        flight = _Flight(self._senders)
+        flight = Flight(self._senders, VERDICTS_EVERY)
         with ThreadPoolExecutor(self._senders + 1, thread_name_prefix="kiosk-sync") as pool:
             try:
                 while True:
@@ -463,53 +462,6 @@ class Relay:
             self._record(lambda uow, at: uow.sync_state.record_contact(at, offset_ms))
         except SyncError:
             log.exception("could not store the clock offset")
-
-
-class _Flight:
-    """What one delivery holds: rows claimed and not sent, requests in flight, the verdict pull.
-
-    Used by the relay thread alone (the senders only run ``Relay._send``).
-    """
-
-    def __init__(self, senders: int) -> None:
-        self.senders = senders
-        self.window = 1
-        self.claimed: deque[OutboxItem] = deque()
-        self.sends: set[Future[None]] = set()
-        self.pull: Future[int] | None = None
-        self.answered = 0
-        self.failure: BaseException | None = None
-
-    def has_room(self) -> bool:
-        return self.failure is None and len(self.sends) < self.window
-
-    def next_item(self, claim: Callable[[], list[OutboxItem]]) -> OutboxItem | None:
-        if not self.claimed:
-            self.claimed.extend(claim())
-        return self.claimed.popleft() if self.claimed else None
-
-    def pull_due(self) -> bool:
-        return self.failure is None and self.pull is None and self.answered >= VERDICTS_EVERY
-
-    def running(self) -> set[Future[Any]]:
-        return self.sends | ({self.pull} if self.pull is not None else set())
-
-    def start_pull(self, pull: Future[int]) -> None:
-        self.pull, self.answered = pull, 0
-
-    def settle(self, done: set[Future[Any]]) -> None:
-        """Take finished requests: widen the window after an answer, keep the first failure."""
-        for future in done:
-            error = future.exception()
-            if future is self.pull:
-                self.pull = None
-            else:
-                self.sends.discard(future)
-                if error is None:
-                    self.window = self.senders
-                    self.answered += 1
-            if error is not None and self.failure is None:
-                self.failure = error
 
 
 def _crash_point(name: str) -> None:
