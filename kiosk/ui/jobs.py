@@ -19,7 +19,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -177,10 +177,18 @@ class JobRunner(QObject):
 
     def _on_finished(self, handle: JobHandle) -> None:
         handle.done = True
+        # The handle lives as long as the app (see ``prepare``); its work need not. Letting the
+        # closure go here, on the GUI thread, frees what it captured (a chip read, frames).
+        handle.job.work = _spent
         resource = handle.job.resource
         if self._running.get(resource) is handle:
             del self._running[resource]
         self._start_next(resource)
+
+
+def _spent(_progress: ProgressSink, _cancel: threading.Event) -> NoReturn:
+    """The work of a finished job: a job runs once, and what its closure captured is let go."""
+    raise RuntimeError("a finished job does not run again")
 
 
 __all__ = ["Job", "JobHandle", "JobRunner", "ProgressSink", "UserMessage", "execute"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QThread
@@ -143,3 +145,25 @@ def test_cancel_all_cancels_queued_jobs_before_they_start(qtbot: QtBot) -> None:
         runner.cancel_all()
     assert outcomes == ["first cancelled", "second cancelled"]
     runner.wait_for_done()
+
+
+def test_a_finished_job_lets_go_of_what_its_work_captured() -> None:
+    class Evidence:
+        """Stands for what a job's closure holds: a chip read, camera frames."""
+
+    def make_work() -> tuple[Callable[[ProgressSink, threading.Event], str], weakref.ref[Evidence]]:
+        evidence = Evidence()
+        return (lambda _progress, _cancel: type(evidence).__name__), weakref.ref(evidence)
+
+    runner = JobRunner(inline=True)
+    work, evidence = make_work()
+    handle = runner.prepare(Job("scan", "scanner", work))
+    results: list[str] = []
+    handle.succeeded.connect(results.append)
+    del work
+    runner.start(handle)
+    assert results == ["Evidence"]
+    assert handle.done
+    assert evidence() is None
+    with pytest.raises(RuntimeError, match="does not run again"):
+        handle.job.work(lambda _report: None, threading.Event())
