@@ -57,7 +57,7 @@ def test_the_glared_card_is_the_card_under_its_glare_and_light(cards: dict[Kind,
     assert np.array_equal(glared[untouched], expected[untouched])
 
 
-def test_a_photograph_without_glare_or_card(cards: dict[Kind, Card], qapp: object) -> None:
+def test_a_photograph_without_glare_or_card(cards: dict[Kind, Card]) -> None:
     card = cards[Kind.CCCD]
     plain = photograph_with(card, seed=3, glare_fraction=0.0, light=0.7)
     assert plain.glare is None
